@@ -1,0 +1,37 @@
+/**
+ * Runs every compiled test file under dist/test with node's test runner.
+ * `node --test` on Node 20 takes no globs, so the files are listed here.
+ * Arguments narrow the run: `node dist/test/support/run-tests.js config esl`
+ * runs only the files whose path contains one of the words.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const testRoot = dirname(dirname(fileURLToPath(import.meta.url)));
+
+function collect(dir: string, out: string[]): void {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) collect(p, out);
+    else if (name.endsWith('.test.js')) out.push(p);
+  }
+}
+
+const files: string[] = [];
+collect(testRoot, files);
+files.sort();
+const filters = process.argv.slice(2);
+const chosen =
+  filters.length === 0 ? files : files.filter((f) => filters.some((w) => relative(testRoot, f).includes(w)));
+if (chosen.length === 0) {
+  console.error(`no test files match ${filters.join(' ')}`);
+  process.exit(1);
+}
+const res = spawnSync(
+  process.execPath,
+  ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=2', ...chosen],
+  { stdio: 'inherit' },
+);
+process.exit(res.status ?? 1);
