@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "tsw_native",
-      "sources": ["src/addon.cc", "src/unix-datagram.cc"],
+      "sources": ["src/addon.cc", "src/unix-datagram.cc", "src/sd-notify.cc", "src/realtime.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],

@@ -91,6 +91,13 @@ export class LogManager {
     }
   }
 
+  /** Takes a sink out without closing it, so it can be put back later. */
+  detachSink(name: string): LogSink | undefined {
+    const i = this.sinks.findIndex((s) => s.name === name);
+    if (i < 0) return undefined;
+    return this.sinks.splice(i, 1)[0];
+  }
+
   getSink(name: string): LogSink | undefined {
     return this.sinks.find((s) => s.name === name);
   }

@@ -1,0 +1,57 @@
+/**
+ * mod_console: the console log sink's level and colours, and per-module levels.
+ * console.conf.xml's `<mappings><map name="mod_x" value="debug"/></mappings>`
+ * sets the level of one module (logger) for every sink.
+ */
+import { firstChild } from '../../config/xml-node.js';
+import { defineSchema } from '../../config/schema.js';
+import { LOG_LEVELS, LogLevel, parseLogLevel } from '../log.js';
+import { ConsoleSink } from '../log-sinks/console-sink.js';
+import type { TswModule } from '../module.js';
+import { readModuleSettings } from '../module-settings.js';
+import { formatLocation, TswError } from '../errors.js';
+
+export const CONSOLE_SCHEMA = defineSchema({
+  loglevel: { type: 'enum', values: LOG_LEVELS, default: 'info', description: 'Least severe level shown' },
+  colorize: { type: 'bool', default: true, description: 'Colour lines by level on a terminal' },
+});
+
+export function createModConsole(): TswModule {
+  const touched: string[] = [];
+  return {
+    name: 'mod_console',
+    description: 'Console logging',
+    load(ctx) {
+      const { values, node } = readModuleSettings(ctx, 'console.conf', CONSOLE_SCHEMA);
+      const logs = ctx.core.logs;
+      const previous = logs.detachSink('console');
+      const sink = new ConsoleSink({
+        name: 'console',
+        level: parseLogLevel(values.loglevel) ?? LogLevel.INFO,
+        ...(values.colorize ? {} : { color: false }),
+      });
+      logs.addSink(sink);
+      ctx.onUnload(() => {
+        logs.removeSink('console');
+        if (previous) logs.addSink(previous);
+      });
+      for (const map of firstChild(node, 'mappings')?.children ?? []) {
+        if (map.name !== 'map') continue;
+        const name = map.attrs['name'] ?? '';
+        if (name === '' || name === 'all') continue;
+        const level = parseLogLevel(map.attrs['value'] ?? '');
+        if (level === undefined) {
+          throw new TswError('TSW_ERR_CONFIG_PARAM', `unknown log level "${map.attrs['value'] ?? ''}"`, {
+            location: map.loc,
+          });
+        }
+        logs.setModuleLevel(name, level);
+        touched.push(name);
+        ctx.log.debug(`${formatLocation(map.loc)}: log level of ${name} set`);
+      }
+      ctx.onUnload(() => {
+        for (const n of touched.splice(0)) logs.setModuleLevel(n, undefined);
+      });
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * The modules this build ships. modules.conf.xml names them with FreeSWITCH's
+ * `mod_` names; aliases let a stock FreeSWITCH config load (mod_sofia → mod_sip
+ * once the SIP endpoint exists).
+ */
+import type { ModuleFactory } from './module.js';
+
+type Loader = () => Promise<ModuleFactory>;
+
+export const MODULE_CATALOG: ReadonlyMap<string, Loader> = new Map<string, Loader>([
+  ['mod_commands', async () => (await import('./commands/mod-commands.js')).createModCommands],
+  ['mod_dptools', async () => (await import('../dialplan/apps/mod-dptools.js')).createModDptools],
+  ['mod_loopback', async () => (await import('../endpoints/loopback/mod-loopback.js')).createModLoopback],
+  ['mod_event_socket', async () => (await import('../esl/mod-event-socket.js')).createModEventSocket],
+  ['mod_console', async () => (await import('./logging/mod-console.js')).createModConsole],
+  ['mod_logfile', async () => (await import('./logging/mod-logfile.js')).createModLogfile],
+  ['mod_syslog', async () => (await import('./logging/mod-syslog.js')).createModSyslog],
+]);
+
+export const MODULE_ALIASES: ReadonlyMap<string, string> = new Map<string, string>();
+
+export function resolveModuleName(name: string): string {
+  const n = name.trim();
+  return MODULE_ALIASES.get(n) ?? n;
+}

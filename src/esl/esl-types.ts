@@ -1,0 +1,46 @@
+/**
+ * What the event socket needs from the core, and how it is configured. The
+ * server takes these as plain values so that it never imports a core class and a
+ * test can hand it a real {@link EventBus} with a tiny `api` function.
+ */
+import type { EventBus } from '../core/event-bus.js';
+import type { Logger, LogManager } from '../core/log.js';
+
+/** The core services an event socket server uses. */
+export interface EslHost {
+  /** Every fired event reaches the server through `bus.subscribe`; BACKGROUND_JOB is fired through it. */
+  bus: EventBus;
+  log: Logger;
+  /** Needed for the `log <level>` command: `logs.tap(fn)` sees every LogRecord. */
+  logs?: LogManager;
+  /** Runs an API command; resolves to its reply text. Never rejects (errors come back as "-ERR ..."). */
+  api(command: string, args: string): Promise<string>;
+  /** apply-inbound-acl: true when the named list allows the address. */
+  aclAllows?(list: string, ip: string): boolean;
+  /** Defaults to crypto.randomUUID. */
+  newUuid?(): string;
+}
+
+/** event_socket.conf's settings, plus the limits that keep a bad client from hurting the core. */
+export interface EslServerOptions {
+  listenIp: string;
+  listenPort: number;
+  password: string;
+  /** Name of an ACL list; a client whose address it denies is turned away before auth. */
+  applyInboundAcl?: string;
+  /** Connections beyond this many are turned away. Default 64. */
+  maxConnections?: number;
+  /**
+   * A client whose unsent output grows past this many bytes is disconnected, so
+   * a stalled reader cannot make the core buffer events without bound. Default 8 MiB.
+   */
+  maxPendingOutput?: number;
+  /**
+   * An unauthenticated client is disconnected after this many milliseconds.
+   * FreeSWITCH waits 25 s for `auth`; 0 disables the limit. Default 25000.
+   */
+  authTimeoutMs?: number;
+}
+
+/** The event serializations a client can ask for with `event plain|json|xml`. */
+export type EventFormat = 'plain' | 'json' | 'xml';

@@ -1,0 +1,37 @@
+/**
+ * The small part of modesl (a CommonJS package without types) that the event
+ * socket tests use against the server.
+ */
+declare module 'modesl' {
+  import type { EventEmitter } from 'node:events';
+
+  namespace esl {
+    class Event {
+      getHeader(name: string): string | null;
+      getBody(): string;
+      getType(): string;
+      serialize(format?: string): string;
+    }
+
+    class Connection extends EventEmitter {
+      constructor(host: string, port: number, password: string, ready?: () => void);
+      api(command: string, args: string, cb: (res: Event) => void): void;
+      api(command: string, cb: (res: Event) => void): void;
+      bgapi(command: string, args: string, cb: (res: Event) => void): void;
+      events(format: 'plain' | 'json' | 'xml', events: string, cb?: (res: Event) => void): void;
+      subscribe(events: string | string[], cb?: (res: Event) => void): void;
+      filter(header: string, value: string, cb?: (res: Event) => void): void;
+      sendRecv(command: string, cb?: (res: Event) => void): void;
+      disconnect(): void;
+      connected(): boolean;
+      on(event: string, listener: (...args: unknown[]) => void): this;
+      once(event: string, listener: (...args: unknown[]) => void): this;
+    }
+  }
+
+  const esl: {
+    Connection: typeof esl.Connection;
+    Event: typeof esl.Event;
+  };
+  export default esl;
+}
