@@ -6,7 +6,18 @@
  */
 
 const TRUE_WORDS = new Set(['yes', 'y', 'on', 'true', 't', 'enabled', 'enable', 'active', 'allow']);
-const FALSE_WORDS = new Set(['no', 'n', 'off', 'false', 'f', 'disabled', 'disable', 'inactive', 'deny', 'disallow']);
+const FALSE_WORDS = new Set([
+  'no',
+  'n',
+  'off',
+  'false',
+  'f',
+  'disabled',
+  'disable',
+  'inactive',
+  'deny',
+  'disallow',
+]);
 
 /** True, false, or undefined when `s` is not a boolean word. A number is true when non-zero. */
 export function parseSwitchBool(s: string): boolean | undefined {

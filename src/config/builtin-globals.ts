@@ -44,7 +44,10 @@ function firstAddress(
 }
 
 /** Builds the built-in globals map. */
-export function builtinGlobals(opts: BuiltinGlobalOptions, host: HostFacts = currentHostFacts()): Map<string, string> {
+export function builtinGlobals(
+  opts: BuiltinGlobalOptions,
+  host: HostFacts = currentHostFacts(),
+): Map<string, string> {
   const v4 = firstAddress(host.interfaces, 'IPv4');
   const v6 = firstAddress(host.interfaces, 'IPv6');
   return new Map<string, string>([

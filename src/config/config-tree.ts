@@ -109,7 +109,10 @@ export function findRootFile(confDir: string): string {
  * the files' own `set`s win over them, as they do in FreeSWITCH on reloadxml.
  * Throws TswError.
  */
-export function loadConfigTree(opts: ConfigLoadOptions, runtimeGlobals?: ReadonlyMap<string, string>): ConfigTree {
+export function loadConfigTree(
+  opts: ConfigLoadOptions,
+  runtimeGlobals?: ReadonlyMap<string, string>,
+): ConfigTree {
   const rootFile = findRootFile(opts.confDir);
   const globals = builtinGlobals(opts, opts.host);
   for (const [k, v] of Object.entries(opts.extraGlobals ?? {})) globals.set(k, v);

@@ -80,7 +80,10 @@ function kindOf(p: string): Entry['kind'] {
  */
 export function globFiles(pattern: string): string[] {
   const { root } = parse(pattern);
-  const segments = pattern.slice(root.length).split(/[\\/]+/).filter((s) => s.length > 0);
+  const segments = pattern
+    .slice(root.length)
+    .split(/[\\/]+/)
+    .filter((s) => s.length > 0);
   let current: Entry[] = [{ path: root === '' ? '.' : root, kind: 'dir' }];
   for (const seg of segments) {
     const next: Entry[] = [];

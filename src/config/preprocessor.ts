@@ -161,7 +161,9 @@ class Preprocessor {
 
   private execute(ins: Instruction, loc: SourceLocation, dir: string, depth: number): void {
     if (ins.cmd === undefined) {
-      throw new TswError('TSW_ERR_CONFIG_PREPROCESS', 'X-PRE-PROCESS has no cmd attribute', { location: loc });
+      throw new TswError('TSW_ERR_CONFIG_PREPROCESS', 'X-PRE-PROCESS has no cmd attribute', {
+        location: loc,
+      });
     }
     const cmd = ins.cmd.toLowerCase();
     if (REFUSED.has(cmd)) {
@@ -202,7 +204,9 @@ class Preprocessor {
       const envName = value.trim();
       const envValue = this.env[envName];
       if (envValue === undefined) {
-        this.warnings.push(`${formatLocation(loc)}: environment variable ${envName} is not set; ${name} is ""`);
+        this.warnings.push(
+          `${formatLocation(loc)}: environment variable ${envName} is not set; ${name} is ""`,
+        );
       }
       value = envValue ?? '';
     }
@@ -218,7 +222,9 @@ class Preprocessor {
       return;
     }
     if (!isRegularFile(target)) {
-      throw new TswError('TSW_ERR_CONFIG_INCLUDE', `included file ${target} does not exist`, { location: loc });
+      throw new TswError('TSW_ERR_CONFIG_INCLUDE', `included file ${target} does not exist`, {
+        location: loc,
+      });
     }
     this.processFile(target, loc, depth + 1);
   }

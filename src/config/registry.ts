@@ -66,7 +66,10 @@ export class ConfigRegistry {
       tree = loadConfigTree(this.opts, this.runtime);
     } catch (err) {
       if (isTswError(err)) return { ok: false, error: err };
-      return { ok: false, error: new TswError('TSW_ERR_CONFIG', `reload failed: ${String(err)}`, { cause: err }) };
+      return {
+        ok: false,
+        error: new TswError('TSW_ERR_CONFIG', `reload failed: ${String(err)}`, { cause: err }),
+      };
     }
     const previous = this.tree;
     this.install(tree);

@@ -127,7 +127,10 @@ export interface SettingsResult<S extends Schema> {
 }
 
 /** Reads `<configuration><settings><param .../></settings></configuration>` against a schema. */
-export function readSettings<S extends Schema>(configuration: XmlNode | undefined, schema: S): SettingsResult<S> {
+export function readSettings<S extends Schema>(
+  configuration: XmlNode | undefined,
+  schema: S,
+): SettingsResult<S> {
   const settings = firstChild(configuration, 'settings');
   return validateParams(readParamList(settings, 'param'), schema, settings?.loc ?? configuration?.loc);
 }
@@ -182,7 +185,9 @@ export function convert(spec: ParamSpec, raw: string): Converted {
   const v = raw.trim();
   switch (spec.type) {
     case 'string':
-      return spec.pattern && !spec.pattern.test(raw) ? { problem: `does not match ${String(spec.pattern)}` } : raw;
+      return spec.pattern && !spec.pattern.test(raw)
+        ? { problem: `does not match ${String(spec.pattern)}` }
+        : raw;
     case 'int':
       return convertInt(v, spec.min, spec.max);
     case 'port':

@@ -39,14 +39,34 @@ export function decodeEntities(s: string): string {
 /** Parses `text` and returns its root element. Throws TSW_ERR_CONFIG_PARSE with the original file:line. */
 export function parseXml(text: string, lineMap: LineMap): XmlNode {
   const verdict = XMLValidator.validate(text, { allowBooleanAttributes: false });
-  if (verdict !== true) {
-    // The validator mentions other expanded lines ("opened in line 12"); map those too.
-    const msg = verdict.err.msg.replace(/\bline (\d+)(, col \d+)?/g, (_m, n: string) =>
-      formatLocation(lineMap.locate(Number(n))),
+  if (verdict === true) return new Tokenizer(text, lineMap).run();
+  // For tags left open at the end of input the validator gives no position; the tokenizer does.
+  if (verdict.err.code === 'InvalidXml') new Tokenizer(text, lineMap).run();
+  const { line, message } = describe(verdict.err, lineMap);
+  throw new TswError('TSW_ERR_CONFIG_PARSE', `XML error: ${message}`, { location: lineMap.locate(line) });
+}
+
+/**
+ * Rewords a validator error for the operator. A tag that is never closed is only
+ * noticed at some later closing tag, often in another file; the useful place to
+ * point at is where the unclosed tag was opened, so that becomes the location.
+ */
+function describe(err: { msg: string; line: number }, lineMap: LineMap): { line: number; message: string } {
+  const where = (n: number): string => formatLocation(lineMap.locate(n));
+  const mismatch =
+    /^Expected closing tag '([^']*)' \(opened in line (\d+)[^)]*\) instead of closing tag '([^']*)'/.exec(
+      err.msg,
     );
-    throw new TswError('TSW_ERR_CONFIG_PARSE', `XML error: ${msg}`, { location: lineMap.locate(verdict.err.line) });
+  if (mismatch) {
+    const opened = Number(mismatch[2]);
+    return {
+      line: opened,
+      message: `<${mismatch[1]}> is never closed (found </${mismatch[3]}> at ${where(err.line)})`,
+    };
   }
-  return new Tokenizer(text, lineMap).run();
+  // Any other mention of an expanded line is mapped too.
+  const message = err.msg.replace(/\bline (\d+)(, col \d+)?/g, (_m, n: string) => where(Number(n)));
+  return { line: err.line, message };
 }
 
 class Tokenizer {
@@ -74,8 +94,14 @@ class Tokenizer {
       else if (next === '!') this.bang(lt);
       else this.startTag(lt);
     }
-    if (this.stack.length > 0 || !this.root) {
-      throw new TswError('TSW_ERR_CONFIG_PARSE', 'XML error: the document has no complete root element', {
+    const open = this.stack[this.stack.length - 1];
+    if (open) {
+      throw new TswError('TSW_ERR_CONFIG_PARSE', `XML error: <${open.name}> is never closed`, {
+        location: open.loc,
+      });
+    }
+    if (!this.root) {
+      throw new TswError('TSW_ERR_CONFIG_PARSE', 'XML error: the document has no root element', {
         location: this.lineMap.locate(this.lineAt(text.length)),
       });
     }
@@ -128,11 +154,23 @@ class Tokenizer {
     TAG_END.lastIndex = p;
     const end = TAG_END.exec(text);
     const loc = this.lineMap.locate(this.lineAt(lt));
-    if (!end) throw new TswError('TSW_ERR_CONFIG_PARSE', `XML error: malformed start tag <${name}>`, { location: loc });
+    if (!end)
+      throw new TswError('TSW_ERR_CONFIG_PARSE', `XML error: malformed start tag <${name}>`, {
+        location: loc,
+      });
     const node: XmlNode = { name, attrs, children: [], text: '', loc };
     const parent = this.stack[this.stack.length - 1];
     if (parent) parent.children.push(node);
     else if (!this.root) this.root = node;
+    else {
+      throw new TswError(
+        'TSW_ERR_CONFIG_PARSE',
+        `XML error: <${name}> follows the root element <${this.root.name}>`,
+        {
+          location: loc,
+        },
+      );
+    }
     if (end[1] !== '/') {
       this.stack.push(node);
       this.texts.push('');

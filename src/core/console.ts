@@ -6,7 +6,11 @@
 import { createInterface } from 'node:readline';
 import type { Core } from './core.js';
 
-export function startConsole(core: Core, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): () => void {
+export function startConsole(
+  core: Core,
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+): () => void {
   const rl = createInterface({ input, output, terminal: false });
   const prompt = (): void => {
     if ((output as { isTTY?: boolean }).isTTY) output.write('typeswitch> ');

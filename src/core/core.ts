@@ -74,10 +74,17 @@ export class Core {
     this.log = this.logs.logger('core');
     const addr = localAddresses();
     this.bus = new EventBus(
-      { coreUuid: this.uuid, hostname: this.hostname, switchname: this.hostname, ipv4: addr.v4, ipv6: addr.v6 },
+      {
+        coreUuid: this.uuid,
+        hostname: this.hostname,
+        switchname: this.hostname,
+        ipv4: addr.v4,
+        ipv6: addr.v6,
+      },
       {
         now: () => this.timers.now(),
-        onListenerError: (err, ev) => this.log.error(`event listener failed on ${ev.name}: ${errorMessage(err)}`),
+        onListenerError: (err, ev) =>
+          this.log.error(`event listener failed on ${ev.name}: ${errorMessage(err)}`),
       },
     );
     this.apis = new ApiRegistry(this.logs.logger('api'), (cmd, args) => {
@@ -201,7 +208,8 @@ export class Core {
     },
   ): Session {
     const uuid = init.variables?.get('origination_uuid') ?? this.newUuid();
-    if (this.sessions.get(uuid)) throw new TswError('TSW_ERR_STATE', `a channel with uuid ${uuid} already exists`);
+    if (this.sessions.get(uuid))
+      throw new TswError('TSW_ERR_STATE', `a channel with uuid ${uuid} already exists`);
     const channel = new Channel(this, {
       uuid,
       name: init.name,

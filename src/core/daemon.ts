@@ -83,7 +83,8 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   if (flags.realtime) {
     const r = nativeAddon().setRealtimePriority(10);
     if (r.ok) log.notice('running with real-time priority (SCHED_FIFO)');
-    else log.warn(`real-time priority not granted: ${r.error ?? 'unknown error'}; running at normal priority`);
+    else
+      log.warn(`real-time priority not granted: ${r.error ?? 'unknown error'}; running at normal priority`);
   }
   const notifier = new SdNotifier({ logger: log });
   const core = new Core({ paths, logs });

@@ -90,7 +90,11 @@ export function parseDialString(text: string): DialString {
   }
   const groups = splitUnescaped(s, '|')
     .filter((g) => g.trim() !== '')
-    .map((g) => splitUnescaped(g, ',').filter((l) => l.trim() !== '').map(parseLeg));
+    .map((g) =>
+      splitUnescaped(g, ',')
+        .filter((l) => l.trim() !== '')
+        .map(parseLeg),
+    );
   if (groups.length === 0) throw new TswError('TSW_ERR_DIALSTRING', `no legs in dial string "${text}"`);
   return { groups, globals };
 }

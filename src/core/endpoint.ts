@@ -24,7 +24,8 @@ export interface OutgoingRequest {
   timeoutSec: number;
 }
 
-export type OutgoingResult = { ok: true; session: Session } | { ok: false; cause: HangupCause; reason?: string };
+export type OutgoingResult =
+  { ok: true; session: Session } | { ok: false; cause: HangupCause; reason?: string };
 
 /** Messages the core sends an endpoint about one of its channels (switch_core_session_message). */
 export type ChannelMessage =

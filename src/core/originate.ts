@@ -18,7 +18,8 @@ export interface OriginateOptions {
   variables?: Map<string, string>;
 }
 
-export type OriginateResult = { ok: true; session: Session } | { ok: false; cause: HangupCause; reason?: string };
+export type OriginateResult =
+  { ok: true; session: Session } | { ok: false; cause: HangupCause; reason?: string };
 
 const DEFAULT_TIMEOUT_SEC = 60;
 
@@ -41,7 +42,10 @@ async function placeLeg(
     timeoutSec: Number.isFinite(timeoutSec) && timeoutSec > 0 ? timeoutSec : DEFAULT_TIMEOUT_SEC,
     profile: {
       caller_id_name:
-        variables.get('origination_caller_id_name') ?? opts.callerIdName ?? core.getGlobal('outbound_caller_name') ?? '',
+        variables.get('origination_caller_id_name') ??
+        opts.callerIdName ??
+        core.getGlobal('outbound_caller_name') ??
+        '',
       caller_id_number:
         variables.get('origination_caller_id_number') ??
         opts.callerIdNumber ??
@@ -56,7 +60,10 @@ async function placeLeg(
     res = await endpoint.io.outgoingChannel(req);
   } catch (err) {
     core.log.error(`${leg.endpoint}/${leg.target}: ${errorMessage(err)}`);
-    return { ok: false, cause: isTswError(err, 'TSW_ERR_DIALSTRING') ? 'INVALID_NUMBER_FORMAT' : 'DESTINATION_OUT_OF_ORDER' };
+    return {
+      ok: false,
+      cause: isTswError(err, 'TSW_ERR_DIALSTRING') ? 'INVALID_NUMBER_FORMAT' : 'DESTINATION_OUT_OF_ORDER',
+    };
   }
   if (!res.ok) return res;
   const session = res.session;
@@ -84,7 +91,11 @@ async function waitForAnswer(core: Core, session: Session, timeoutMs: number): P
 }
 
 /** Tries each group of the dial string in turn; the first answered leg wins. */
-export async function originate(core: Core, dialString: string, opts: OriginateOptions = {}): Promise<OriginateResult> {
+export async function originate(
+  core: Core,
+  dialString: string,
+  opts: OriginateOptions = {},
+): Promise<OriginateResult> {
   let parsed;
   try {
     parsed = parseDialString(core.expand(dialString, opts.originator));

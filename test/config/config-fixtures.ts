@@ -65,7 +65,11 @@ export function scratchDir(): { dir: string; cleanup: () => void } {
 }
 
 /** Load options for a conf dir; logs go to `logDir` (a scratch dir the caller owns). */
-export function loadOptions(confDir: string, logDir: string, extra: Partial<ConfigLoadOptions> = {}): ConfigLoadOptions {
+export function loadOptions(
+  confDir: string,
+  logDir: string,
+  extra: Partial<ConfigLoadOptions> = {},
+): ConfigLoadOptions {
   return {
     confDir,
     logDir,

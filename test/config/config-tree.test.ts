@@ -52,7 +52,12 @@ test('includes of a file, of globs and of nested globs are inlined in order', ()
 test('every element carries the original file and line it was written at', () => {
   load('basic', (tree) => {
     const domain = firstChild(tree.section('directory'), 'domain');
-    const u = findChild(firstChild(findChild(firstChild(domain, 'groups'), 'group', 'name', 'default'), 'users'), 'user', 'id', '1001');
+    const u = findChild(
+      firstChild(findChild(firstChild(domain, 'groups'), 'group', 'name', 'default'), 'users'),
+      'user',
+      'id',
+      '1001',
+    );
     assert.ok(u);
     assert.ok(u.loc.file.endsWith(join('directory', 'default', '1001.xml')));
     assert.equal(u.loc.line, 2);
@@ -106,7 +111,7 @@ test('without a usable interface the local addresses fall back to loopback', () 
 test('an undefined global expands to nothing and is reported as a warning with file:line', () => {
   load('basic', (tree) => {
     assert.equal(tree.globals.get('site'), '');
-    assert.ok(tree.warnings.some((w) => /vars\.xml:7: global \$\{site_name\} is not defined/.test(w)));
+    assert.ok(tree.warnings.some((w) => /vars\.xml:7: global \$\$\{site_name\} is not defined/.test(w)));
   });
 });
 
@@ -160,8 +165,8 @@ test('a parse error in an included file reports that file and its line', () => {
   const err = loadError('parse-error');
   assert.equal(err.code, 'TSW_ERR_CONFIG_PARSE');
   assert.ok(err.location?.file.endsWith(join('directory', 'default', '1000.xml')), err.message);
-  assert.equal(err.location?.line, 8);
-  assert.match(err.message, /1000\.xml:3/, 'the opening tag is named by its original line too');
+  assert.equal(err.location?.line, 3, 'the location is where the unclosed tag was opened');
+  assert.match(err.message, /<params> is never closed \(found <\/user> at .*1000\.xml:8\)/);
   assert.ok(!err.message.includes('fsxml'));
 });
 

@@ -20,7 +20,10 @@ test('glob returns matching regular files sorted by name and skips dot files and
   try {
     for (const f of ['b.xml', 'a.xml', 'c.txt', '.hidden.xml']) writeFileSync(join(dir, f), '');
     mkdirSync(join(dir, 'd.xml'));
-    assert.deepEqual(globFiles(join(dir, '*.xml')).map((p) => basename(p)), ['a.xml', 'b.xml']);
+    assert.deepEqual(
+      globFiles(join(dir, '*.xml')).map((p) => basename(p)),
+      ['a.xml', 'b.xml'],
+    );
   } finally {
     cleanup();
   }
@@ -33,7 +36,10 @@ test('glob expands wildcards in directory segments too', () => {
       mkdirSync(join(dir, d));
       writeFileSync(join(dir, d, `${d}.xml`), '');
     }
-    assert.deepEqual(globFiles(join(dir, '*', '*.xml')).map((p) => basename(p)), ['en.xml', 'fr.xml']);
+    assert.deepEqual(
+      globFiles(join(dir, '*', '*.xml')).map((p) => basename(p)),
+      ['en.xml', 'fr.xml'],
+    );
   } finally {
     cleanup();
   }

@@ -50,7 +50,7 @@ test('a global set on one line is seen by later lines but not by earlier ones', 
       assert.match(r.text, /<f a="12"\/>/);
       assert.equal(globals.get('y'), '12');
       assert.equal(r.warnings.length, 1);
-      assert.match(r.warnings[0] ?? '', /root\.xml:1: global \$\{x\} is not defined/);
+      assert.match(r.warnings[0] ?? '', /root\.xml:1: global \$\$\{x\} is not defined/);
     },
   );
 });
@@ -74,7 +74,10 @@ test('an instruction that does not close on its line is malformed and names its 
 
 test('an include of an absolute path works', () => {
   withFiles({ 'inc.xml': '<x/>\n' }, (dir) => {
-    writeFileSync(join(dir, 'root.xml'), `<d>\n<X-PRE-PROCESS cmd="include" data="${join(dir, 'inc.xml')}"/>\n</d>\n`);
+    writeFileSync(
+      join(dir, 'root.xml'),
+      `<d>\n<X-PRE-PROCESS cmd="include" data="${join(dir, 'inc.xml')}"/>\n</d>\n`,
+    );
     const r = preprocess(join(dir, 'root.xml'), { globals: new Map() });
     assert.match(r.text, /<x\/>/);
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { LogLevel, type LogRecord } from '../../src/core/log.js';
 import { SyslogSink } from '../../src/core/log-sinks/syslog-sink.js';
-import { DatagramReceiver } from '../native/datagram-receiver.js';
+import { DatagramReceiver } from '../support/datagram-receiver.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsw-syslog-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

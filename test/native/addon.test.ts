@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { isTswError } from '../../src/core/errors.js';
 import { loadAddonFrom, nativeAddon } from '../../src/native/addon.js';
-import { DatagramReceiver } from './datagram-receiver.js';
+import { DatagramReceiver } from '../support/datagram-receiver.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsw-addon-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { LogManager, type LogRecord } from '../../src/core/log.js';
 import type { TimerHandle } from '../../src/core/timers.js';
 import { nativeAddon } from '../../src/native/addon.js';
 import { SdNotifier } from '../../src/supervisor/sd-notify.js';
-import { DatagramReceiver } from '../native/datagram-receiver.js';
+import { DatagramReceiver } from '../support/datagram-receiver.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsw-sdnotify-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -93,9 +93,14 @@ export function channelCommands(core: Core): ApiCommand[] {
     }),
     api('uuid_dump', 'Dump a channel', '<uuid> [json]', (args) => {
       const [uuid, format] = splitArgs(args);
-      return dumpChannel(channelArg(core, uuid, 'uuid_dump <uuid> [json]').channel, format === 'json' ? 'json' : 'plain');
+      return dumpChannel(
+        channelArg(core, uuid, 'uuid_dump <uuid> [json]').channel,
+        format === 'json' ? 'json' : 'plain',
+      );
     }),
-    api('uuid_exists', 'Does a channel exist', '<uuid>', (args) => (core.sessions.get(args.trim()) ? 'true' : 'false')),
+    api('uuid_exists', 'Does a channel exist', '<uuid>', (args) =>
+      core.sessions.get(args.trim()) ? 'true' : 'false',
+    ),
     api('hupall', 'Hang up every channel', '[cause] [<var> <value>]', (args) => {
       const [cause, name, value] = splitArgs(args);
       const c = causeArg(cause, 'MANAGER_REQUEST');

@@ -20,11 +20,20 @@ export function statusCommands(core: Core): ApiCommand[] {
       ].join('\n');
     }),
     api('version', 'Show the version', '[short]', (args) =>
-      args.trim() === 'short' ? `${VERSION}\n` : `typeswitch Version ${VERSION} (node ${process.versions.node})\n`,
+      args.trim() === 'short'
+        ? `${VERSION}\n`
+        : `typeswitch Version ${VERSION} (node ${process.versions.node})\n`,
     ),
     api('uptime', 'Seconds since start', '[us|ms|s|m|h|d]', (args) => {
       const ms = core.timers.now() - core.startedAt;
-      const div: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+      const div: Record<string, number> = {
+        us: 0.001,
+        ms: 1,
+        s: 1000,
+        m: 60_000,
+        h: 3_600_000,
+        d: 86_400_000,
+      };
       const unit = args.trim() || 's';
       const d = div[unit];
       if (d === undefined) throw new ApiUsageError(`USAGE: uptime [us|ms|s|m|h|d]`);

@@ -54,9 +54,10 @@ export function systemCommands(core: Core): ApiCommand[] {
       return ok();
     }),
     api('help', 'List the API commands', '', () => {
-      const rows = core.apis.list().map((e) => `${e.name},${e.item.syntax},${e.item.description},${e.module}`);
+      const rows = core.apis
+        .list()
+        .map((e) => `${e.name},${e.item.syntax},${e.item.description},${e.module}`);
       return `name,syntax,description,key\n${rows.join('\n')}\n\n${rows.length} total.\n`;
     }),
   ];
 }
-

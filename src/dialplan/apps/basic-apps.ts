@@ -52,7 +52,13 @@ export function basicApplications(): Application[] {
       },
       true,
     ),
-    app('unset', 'Unset a channel variable', '<varname>', (s, data) => s.setVariable(data.trim(), undefined), true),
+    app(
+      'unset',
+      'Unset a channel variable',
+      '<varname>',
+      (s, data) => s.setVariable(data.trim(), undefined),
+      true,
+    ),
     app('park', 'Park the call', '', (s) => s.park()),
     app('sleep', 'Pause the channel for <ms> milliseconds', '<ms>', async (s, data) => {
       const ms = Number(data.trim());

@@ -1,0 +1,67 @@
+/**
+ * mod_event_socket: the inbound event socket, configured by
+ * event_socket.conf.xml (listen-ip, listen-port, password, apply-inbound-acl).
+ * It listens on loopback by default and refuses to listen elsewhere while the
+ * stock password is configured.
+ */
+import { defineSchema } from '../config/schema.js';
+import { TswError } from '../core/errors.js';
+import type { TswModule } from '../core/module.js';
+import { readModuleSettings } from '../core/module-settings.js';
+import { aclAllows } from './builtin-acl.js';
+import { EslServer, isLoopback } from './esl-server.js';
+
+export const EVENT_SOCKET_SCHEMA = defineSchema({
+  'listen-ip': { type: 'ip', default: '127.0.0.1', description: 'Address to listen on' },
+  'listen-port': { type: 'port', default: 8021, description: 'TCP port' },
+  password: { type: 'string', required: true, description: 'Password clients send with auth' },
+  'apply-inbound-acl': { type: 'string', description: 'Network list a client must match' },
+  'max-connections': { type: 'int', default: 64, min: 1, max: 10_000, description: 'Concurrent clients' },
+  'nat-map': { type: 'bool', default: false, description: 'Accepted for compatibility; ignored' },
+});
+
+/** The password shipped in the default vars.xml; never accepted off loopback. */
+export const STOCK_PASSWORD = 'ClueCon';
+
+export function createModEventSocket(): TswModule {
+  let server: EslServer | undefined;
+  return {
+    name: 'mod_event_socket',
+    description: 'Event socket (inbound)',
+    async load(ctx) {
+      const { values } = readModuleSettings(ctx, 'event_socket.conf', EVENT_SOCKET_SCHEMA);
+      const ip = values['listen-ip'];
+      if (!isLoopback(ip) && values.password === STOCK_PASSWORD) {
+        throw new TswError(
+          'TSW_ERR_CONFIG_PARAM',
+          `event_socket.conf: refusing to listen on ${ip} with the stock password; set a password of your own`,
+        );
+      }
+      const core = ctx.core;
+      const opts: ConstructorParameters<typeof EslServer>[1] = {
+        listenIp: ip,
+        listenPort: values['listen-port'],
+        password: values.password,
+        maxConnections: values['max-connections'],
+      };
+      const acl = values['apply-inbound-acl'];
+      if (acl !== undefined && acl !== '') opts.applyInboundAcl = acl;
+      server = new EslServer(
+        {
+          bus: core.bus,
+          log: ctx.log,
+          logs: core.logs,
+          api: (cmd, args) => core.apis.execute(cmd, args, { source: 'esl' }),
+          aclAllows,
+          newUuid: () => core.newUuid(),
+        },
+        opts,
+      );
+      await server.start();
+    },
+    async unload() {
+      await server?.stop();
+      server = undefined;
+    },
+  };
+}
