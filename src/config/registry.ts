@@ -13,6 +13,13 @@ import type { ConfigLoadOptions, ConfigTree } from './config-tree.js';
 
 export type ReloadListener = (tree: ConfigTree, previous: ConfigTree) => void;
 
+/**
+ * Checks a freshly loaded tree before it goes live (a dialplan's regexes, a
+ * directory's users). Returns problems as `file:line: message` strings; an
+ * empty list accepts the tree.
+ */
+export type TreeValidator = (tree: ConfigTree) => string[];
+
 export type ReloadResult = { ok: true; tree: ConfigTree; ms: number } | { ok: false; error: TswError };
 
 export interface ConfigRegistryOptions {
@@ -28,6 +35,7 @@ export class ConfigRegistry {
   private readonly runtime = new Map<string, string>();
   private live = new Map<string, string>();
   private readonly listeners = new Set<ReloadListener>();
+  private readonly validators = new Map<string, TreeValidator>();
   private readonly now: () => number;
   private readonly onListenerError: (err: unknown) => void;
 
@@ -71,6 +79,13 @@ export class ConfigRegistry {
         error: new TswError('TSW_ERR_CONFIG', `reload failed: ${String(err)}`, { cause: err }),
       };
     }
+    const problems = this.validate(tree);
+    if (problems.length > 0) {
+      return {
+        ok: false,
+        error: new TswError('TSW_ERR_CONFIG', `reload rejected:\n  ${problems.join('\n  ')}`),
+      };
+    }
     const previous = this.tree;
     this.install(tree);
     const ms = this.now() - start;
@@ -84,6 +99,28 @@ export class ConfigRegistry {
       }
     }
     return { ok: true, tree, ms };
+  }
+
+  /**
+   * Registers a check that every reloaded tree must pass before it replaces the
+   * live one. Returns the unregister function.
+   */
+  addValidator(name: string, validator: TreeValidator): () => void {
+    this.validators.set(name, validator);
+    return () => this.validators.delete(name);
+  }
+
+  /** Runs every validator on `tree`; a validator that throws counts as a problem. */
+  validate(tree: ConfigTree): string[] {
+    const problems: string[] = [];
+    for (const [name, v] of this.validators) {
+      try {
+        problems.push(...v(tree));
+      } catch (err) {
+        problems.push(`${name}: ${isTswError(err) ? err.message : String(err)}`);
+      }
+    }
+    return problems;
   }
 
   /** Calls `listener` after each successful reload; returns the unsubscribe function. */
