@@ -8,6 +8,25 @@
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++14", "-std=gnu++1y", "-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Werror"]
+    },
+    {
+      "target_name": "tsw_media",
+      "sources": [
+        "media/media-addon.cc", "media/engine-wrap.cc", "media/engine-wrap-ports.cc",
+        "media/media-engine.cc", "media/bridge.cc", "media/rtp-port.cc", "media/udp-socket.cc",
+        "media/memory-port.cc", "media/player-port.cc", "media/recorder-port.cc",
+        "media/jitter-buffer.cc", "media/g711.cc", "media/rtp-packet.cc", "media/dtmf-rfc4733.cc",
+        "media/wav-file.cc", "media/tone-generator.cc", "media/resampler.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "<!@(pkg-config --cflags-only-I spandsp speexdsp | sed 's/-I//g')"
+      ],
+      "libraries": ["<!@(pkg-config --libs spandsp speexdsp)"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++14", "-std=gnu++1y", "-std=gnu++17"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-Wall", "-Wextra", "-Werror"]
     }
   ]
 }

@@ -24,7 +24,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { formatLocation, TswError } from '../core/errors.js';
+import { errorMessage, formatLocation, TswError } from '../core/errors.js';
 import type { SourceLocation } from '../core/errors.js';
 import { globFiles, hasGlobMagic } from './glob.js';
 import { LineMap } from './line-map.js';
@@ -218,7 +218,7 @@ class Preprocessor {
     const target = isAbsolute(data) ? data : join(dir, data);
     if (hasGlobMagic(target)) {
       // An empty match is fine: FreeSWITCH ships empty include directories.
-      for (const f of globFiles(target)) this.processFile(f, loc, depth + 1);
+      for (const f of this.globOrThrow(data, target, loc)) this.processFile(f, loc, depth + 1);
       return;
     }
     if (!isRegularFile(target)) {
@@ -227,6 +227,19 @@ class Preprocessor {
       });
     }
     this.processFile(target, loc, depth + 1);
+  }
+
+  /** Expands an include glob; a pattern that cannot be compiled is reported at the instruction. */
+  private globOrThrow(data: string, target: string, loc: SourceLocation): string[] {
+    try {
+      return globFiles(target);
+    } catch (err) {
+      throw new TswError(
+        'TSW_ERR_CONFIG_INCLUDE',
+        `include pattern "${data}" is not a valid glob: ${errorMessage(err)}`,
+        { location: loc, cause: err },
+      );
+    }
   }
 }
 

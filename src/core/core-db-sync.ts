@@ -1,8 +1,9 @@
 /**
  * Keeps the core database in step with the event bus, as FreeSWITCH's core
- * event handler does: channel events become rows in `channels`, bridges become
- * rows in `calls`, module loads become rows in `interfaces`. The writes are
- * queued; the database commits them in batches, so an event never waits on disk.
+ * event handler does: channel events become rows in `channels`, bridges (and
+ * loopback pairs) become rows in `calls`, module loads become rows in `modules`
+ * and `interfaces`. The writes are queued; the database commits them in
+ * batches, so an event never waits on disk.
  */
 import type { Core } from './core.js';
 import type { TswEvent } from './event.js';
@@ -40,14 +41,31 @@ function channelRow(ev: TswEvent): ChannelRow {
   };
 }
 
+/**
+ * The a leg of a loopback pair, when `ev` creates its b leg. The two legs are
+ * one call seen from both ends, so they share a `calls` row and `show calls`
+ * prints them side by side, as it does a bridged pair.
+ */
+function loopbackALeg(ev: TswEvent): string | undefined {
+  if (ev.getHeader('variable_loopback_leg') !== 'B') return undefined;
+  return ev.getHeader('variable_other_loopback_leg_uuid') || undefined;
+}
+
 export function attachCoreDbSync(core: Core): () => void {
   const db = core.db;
+  const unobserve = core.modules.observe({
+    loaded: (m) => db.insertModule({ ikey: m.name, filename: m.name, description: m.description }),
+    unloaded: (name) => db.deleteModule(name),
+  });
   const sub = core.bus.subscribe((ev) => {
     const uuid = ev.getHeader('Unique-ID');
     switch (ev.name) {
-      case 'CHANNEL_CREATE':
+      case 'CHANNEL_CREATE': {
         db.insertChannel(channelRow(ev));
+        const a = loopbackALeg(ev);
+        if (uuid && a) db.insertCall({ call_uuid: a, caller_uuid: a, callee_uuid: uuid });
         break;
+      }
       case 'CHANNEL_STATE':
         if (uuid && ev.getHeader('Channel-State') !== 'CS_DESTROY') {
           db.updateChannel(uuid, {
@@ -102,5 +120,8 @@ export function attachCoreDbSync(core: Core): () => void {
         break;
     }
   });
-  return () => sub.unsubscribe();
+  return () => {
+    sub.unsubscribe();
+    unobserve();
+  };
 }

@@ -294,17 +294,22 @@ export class Core {
   }
 }
 
-/** `0 years, 0 days, 1 hour, ...` as FreeSWITCH's status prints it. */
+/**
+ * `0 years, 0 days, 1 hour, ..., 5 milliseconds, 0 microseconds`, as FreeSWITCH's
+ * status and HEARTBEAT Up-Time print it; tools that parse it expect all seven
+ * parts. `ms` may be fractional: the fraction gives the microseconds.
+ */
 export function formatUptime(ms: number): string {
   const units: [string, number][] = [
-    ['year', 365 * 86_400_000],
-    ['day', 86_400_000],
-    ['hour', 3_600_000],
-    ['minute', 60_000],
-    ['second', 1000],
-    ['millisecond', 1],
+    ['year', 365 * 86_400_000_000],
+    ['day', 86_400_000_000],
+    ['hour', 3_600_000_000],
+    ['minute', 60_000_000],
+    ['second', 1_000_000],
+    ['millisecond', 1000],
+    ['microsecond', 1],
   ];
-  let rest = Math.max(0, Math.floor(ms));
+  let rest = Math.max(0, Math.floor(ms * 1000));
   const parts: string[] = [];
   for (const [name, size] of units) {
     const n = Math.floor(rest / size);

@@ -2,6 +2,8 @@
  * Dial strings, FreeSWITCH style: `{a=1,b=2}[c=3]endpoint/target`. `{...}` sets
  * variables on every leg, `[...]` on one leg. Legs are separated by `,` (ring at
  * once) or `|` (one after another); a `\,` inside a value is a literal comma.
+ * `:_:` joins whole dial strings that run side by side ("enterprise"
+ * originate); each part keeps its own `{...}` block.
  */
 import { TswError } from './errors.js';
 
@@ -77,6 +79,20 @@ function parseLeg(text: string): DialLeg {
     throw new TswError('TSW_ERR_DIALSTRING', `"${text.trim()}" is not of the form endpoint/target`);
   }
   return { endpoint: s.slice(0, slash), target: s.slice(slash + 1), variables };
+}
+
+/** The separator between the independent parts of an enterprise dial string. */
+export const ENTERPRISE_SEPARATOR = ':_:';
+
+/**
+ * Splits an enterprise dial string into its parts. A string without `:_:`
+ * comes back as a single part. Empty parts are dropped.
+ */
+export function splitEnterprise(text: string): string[] {
+  return text
+    .split(ENTERPRISE_SEPARATOR)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
 }
 
 export function parseDialString(text: string): DialString {

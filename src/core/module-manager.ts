@@ -21,8 +21,15 @@ interface LoadedModule {
   loadedAt: number;
 }
 
+/** Told when a module has finished loading or unloading (the core DB keeps its `modules` rows with it). */
+export interface ModuleLifecycleListener {
+  loaded(module: { name: string; description: string }): void;
+  unloaded(name: string): void;
+}
+
 export class ModuleManager {
   private readonly loaded = new Map<string, LoadedModule>();
+  private readonly lifecycle = new Set<ModuleLifecycleListener>();
 
   constructor(private readonly core: Core) {}
 
@@ -36,6 +43,12 @@ export class ModuleManager {
       description: m.module.description ?? '',
       interfaces: m.interfaces,
     }));
+  }
+
+  /** Adds a lifecycle listener; returns the function that removes it. */
+  observe(listener: ModuleLifecycleListener): () => void {
+    this.lifecycle.add(listener);
+    return () => this.lifecycle.delete(listener);
   }
 
   /** Loads a module by name. Throws TSW_ERR_MODULE with the reason on failure. */
@@ -62,6 +75,7 @@ export class ModuleManager {
       });
     }
     this.loaded.set(name, rec);
+    this.notify((l) => l.loaded({ name, description: module.description ?? '' }));
     for (const i of rec.interfaces) this.fireModuleEvent('MODULE_LOAD', rec.name, i);
     this.core.log.info(`loaded module ${name} (${rec.interfaces.length} interfaces)`);
   }
@@ -98,6 +112,7 @@ export class ModuleManager {
       this.core.log.error(`module ${name} unload failed: ${errorMessage(err)}`);
     }
     await this.runUndo(rec);
+    this.notify((l) => l.unloaded(name));
     for (const i of rec.interfaces) this.fireModuleEvent('MODULE_UNLOAD', rec.name, i);
     this.core.log.info(`unloaded module ${name}`);
   }
@@ -114,6 +129,16 @@ export class ModuleManager {
         await this.unload(name, true);
       } catch (err) {
         this.core.log.error(`unloading ${name}: ${errorMessage(err)}`);
+      }
+    }
+  }
+
+  private notify(fn: (l: ModuleLifecycleListener) => void): void {
+    for (const l of [...this.lifecycle]) {
+      try {
+        fn(l);
+      } catch (err) {
+        this.core.log.error(`module lifecycle listener failed: ${errorMessage(err)}`);
       }
     }
   }

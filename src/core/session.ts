@@ -8,6 +8,7 @@
  * Every path ends CS_HANGUP → CS_REPORTING → CS_DESTROY, which the loop alone
  * performs, so CHANNEL_HANGUP_COMPLETE and CHANNEL_DESTROY fire exactly once.
  */
+import { expandWithApis } from '../dialplan/expand.js';
 import type { ApplicationCall, Extension } from './application.js';
 import { Channel } from './channel.js';
 import { ChannelState } from './channel-state.js';
@@ -151,7 +152,8 @@ export class Session {
       this.hangup('DESTINATION_OUT_OF_ORDER');
       return;
     }
-    const expanded = this.core.expand(data, this);
+    // Application data may call API commands (`${strftime(...)}`), which are async.
+    const expanded = await expandWithApis(this.core, data, this);
     ch.application = app.name;
     ch.applicationData = expanded;
     ch.variables.set('current_application', app.name);

@@ -174,6 +174,19 @@ export interface RegistrationRow {
   registered_epoch?: number;
 }
 
+/** The `modules` table: one row per loaded module, whether or not it registered interfaces. */
+export const MODULE_COLUMNS = ['ikey', 'filename', 'description', 'loaded_epoch', 'hostname'] as const;
+export type ModuleColumn = (typeof MODULE_COLUMNS)[number];
+
+export interface ModuleRow {
+  /** The module's name (`mod_logfile`), the same key its interfaces carry. */
+  ikey: string;
+  filename?: string;
+  description?: string;
+  /** When it loaded, seconds since the epoch; defaults to now. */
+  loaded_epoch?: number;
+}
+
 /** The `tasks` table (FreeSWITCH's scheduler tasks). */
 export const TASK_COLUMNS = [
   'task_id',

@@ -18,11 +18,13 @@ import type { Logger } from '../core/log.js';
 import {
   CHANNEL_COLUMNS,
   INTERFACE_COLUMNS,
+  MODULE_COLUMNS,
   REGISTRATION_COLUMNS,
   TASK_COLUMNS,
   type CallRow,
   type ChannelRow,
   type InterfaceRow,
+  type ModuleRow,
   type RegistrationRow,
   type SqlValue,
   type TaskRow,
@@ -76,7 +78,7 @@ export class CoreDb {
 
   /**
    * Opens (creating or migrating) `<dbDir>/core.db` and clears what a crashed
-   * core left behind: its channels, calls, interfaces and tasks, and the
+   * core left behind: its channels, calls, interfaces, modules and tasks, and the
    * registrations that have expired since. Unexpired registrations survive, so
    * phones stay reachable across a core restart.
    */
@@ -193,6 +195,22 @@ export class CoreDb {
   /** Queues the removal of every interface of module `ikey` (on unload). */
   deleteInterfaces(ikey: string): void {
     this.enqueue('DELETE FROM interfaces WHERE ikey = ? AND hostname = ?', ikey, this.hostname);
+  }
+
+  // ---- modules --------------------------------------------------------
+
+  /** Queues the row of a module that loaded (replacing a leftover row of the same name). */
+  insertModule(row: ModuleRow): void {
+    this.insertRow('INSERT OR REPLACE INTO modules', MODULE_COLUMNS, {
+      loaded_epoch: Math.floor(this.now() / 1000),
+      ...row,
+      hostname: this.hostname,
+    });
+  }
+
+  /** Queues the removal of module `ikey`'s row (on unload). */
+  deleteModule(ikey: string): void {
+    this.enqueue('DELETE FROM modules WHERE ikey = ? AND hostname = ?', ikey, this.hostname);
   }
 
   // ---- registrations --------------------------------------------------
@@ -318,7 +336,7 @@ export class CoreDb {
   private clearStale(): void {
     const nowEpoch = Math.floor(this.now() / 1000);
     this.db.transaction(() => {
-      for (const table of ['channels', 'calls', 'interfaces', 'tasks']) {
+      for (const table of ['channels', 'calls', 'interfaces', 'modules', 'tasks']) {
         this.db.prepare(`DELETE FROM ${table} WHERE hostname = ?`).run(this.hostname);
       }
       this.db

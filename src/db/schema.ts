@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { TswError } from '../core/errors.js';
 
 /** The version this code writes. A file with a higher version came from newer code. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 interface Migration {
   /** The version the file has after this migration. */
@@ -123,7 +123,24 @@ ${callsView('basic_calls', false)}
 ${callsView('detailed_calls', true)}
 `;
 
-const MIGRATIONS: readonly Migration[] = [{ version: 1, sql: V1 }];
+// Version 2: one row per loaded module. FreeSWITCH derives `show modules` from
+// the interfaces table, which leaves out a module that registers no interface
+// (a log sink, the event socket); this table lists every module that loaded.
+const V2 = `
+CREATE TABLE modules (
+  ikey TEXT NOT NULL,
+  filename TEXT,
+  description TEXT,
+  loaded_epoch INTEGER,
+  hostname TEXT NOT NULL
+);
+CREATE UNIQUE INDEX modules_ikey ON modules (hostname, ikey);
+`;
+
+const MIGRATIONS: readonly Migration[] = [
+  { version: 1, sql: V1 },
+  { version: 2, sql: V2 },
+];
 
 /**
  * Builds FreeSWITCH's calls views: each a-leg with its b-leg side by side, plus

@@ -102,7 +102,15 @@ export function showQuery(what: ShowWhat, arg: string, hostname: string): ShowQu
         'SELECT type,count(*) AS total FROM interfaces WHERE hostname = ? GROUP BY type ORDER BY type',
       );
     case 'modules':
-      return q('SELECT DISTINCT ikey,filename FROM interfaces WHERE hostname = ? ORDER BY ikey');
+      // Every loaded module has a row in `modules`; interfaces alone would miss
+      // modules that register none. Rows from either table are merged by name.
+      return q(
+        'SELECT ikey, max(filename) AS filename FROM (' +
+          'SELECT ikey, filename FROM modules WHERE hostname = ? ' +
+          'UNION ALL SELECT ikey, filename FROM interfaces WHERE hostname = ?' +
+          ') GROUP BY ikey ORDER BY ikey',
+        hostname,
+      );
     case 'module':
       if (words[0] === undefined) throw new TswError('TSW_ERR_API_ARGS', 'show module needs a module name');
       return q(

@@ -32,6 +32,7 @@ test('the database file is created in a missing directory, in WAL mode, at the c
     'channels',
     'detailed_calls',
     'interfaces',
+    'modules',
     'registrations',
     'tasks',
   ]);

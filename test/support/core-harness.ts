@@ -21,6 +21,10 @@ export const TEST_MODULES = [
   'mod_event_socket',
   'mod_dptools',
   'mod_loopback',
+  'mod_hash',
+  'mod_db',
+  'mod_dialplan_xml',
+  'mod_directory',
 ];
 
 export function freePort(): Promise<number> {

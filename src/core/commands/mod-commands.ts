@@ -1,6 +1,7 @@
 /** mod_commands: the core API commands. */
 import type { TswModule } from '../module.js';
 import { channelCommands } from './channel-commands.js';
+import { exprCommands } from './expr-commands.js';
 import { moduleCommands } from './module-commands.js';
 import { statusCommands } from './status-commands.js';
 import { systemCommands } from './system-commands.js';
@@ -15,6 +16,7 @@ export function createModCommands(): TswModule {
         ...moduleCommands(ctx.core),
         ...channelCommands(ctx.core),
         ...systemCommands(ctx.core),
+        ...exprCommands(ctx.core),
       ];
       for (const cmd of all) ctx.addApi(cmd);
     },

@@ -8,7 +8,7 @@ function forceAndName(args: string, cmd: string): { force: boolean; name: string
   const words = args.trim().split(/\s+/).filter(Boolean);
   const force = words[0] === '-f';
   const name = force ? words[1] : words[0];
-  if (!name) throw new ApiUsageError(`USAGE: ${cmd} [-f] <mod_name>`);
+  if (!name) throw new ApiUsageError(`USAGE: ${cmd} ${cmd === 'load' ? '' : '[-f] '}<mod_name>`);
   return { force, name };
 }
 

@@ -18,9 +18,10 @@ export function systemCommands(core: Core): ApiCommand[] {
       return ok();
     }),
     api('eval', 'Expand variables', '[uuid:<uuid> ]<expression>', (args) => {
-      const m = /^uuid:(\S+)\s?([\s\S]*)$/.exec(args);
+      const m = /^uuid:(\S*)\s?([\s\S]*)$/.exec(args);
       if (m) {
-        const s = core.sessions.get(m[1] ?? '');
+        if (!m[1]) throw new ApiUsageError('USAGE: eval [uuid:<uuid> ]<expression>');
+        const s = core.sessions.get(m[1]);
         if (!s) throw new ApiUsageError('No such channel!');
         return core.expand(m[2] ?? '', s);
       }
@@ -29,13 +30,14 @@ export function systemCommands(core: Core): ApiCommand[] {
     api('console', 'Console settings', 'loglevel [<level>] | colorize [on|off]', (args) => {
       const [sub, value] = args.trim().split(/\s+/);
       if (sub !== 'loglevel') throw new ApiUsageError('USAGE: console loglevel [<level>]');
+      // A bad level is the more useful answer, so it is checked before the sink.
+      const level = value !== undefined && value !== '' ? parseLogLevel(value) : undefined;
+      if (value !== undefined && value !== '' && level === undefined) {
+        throw new ApiUsageError(`unknown log level "${value}"`);
+      }
       const sink = core.logs.getSink('console');
       if (!sink) throw new ApiUsageError('console logging is not active (is mod_console loaded?)');
-      if (value !== undefined && value !== '') {
-        const level = parseLogLevel(value);
-        if (level === undefined) throw new ApiUsageError(`unknown log level "${value}"`);
-        sink.level = level;
-      }
+      if (level !== undefined) sink.level = level;
       return ok(`console log level set to ${logLevelName(sink.level)}`);
     }),
     api('fsctl', 'Core controls', 'loglevel [<level>]', (args) => {

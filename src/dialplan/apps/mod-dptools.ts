@@ -2,6 +2,9 @@
 import type { TswModule } from '../../core/module.js';
 import { createInlineDialplan } from '../inline-dialplan.js';
 import { basicApplications } from './basic-apps.js';
+import { bridgeApplication } from './bridge-app.js';
+import { miscApplications } from './misc-apps.js';
+import { variableApplications } from './variable-apps.js';
 import { createErrorEndpoint } from './error-endpoint.js';
 
 export function createModDptools(): TswModule {
@@ -10,6 +13,9 @@ export function createModDptools(): TswModule {
     description: 'Dialplan tools: call-control applications and the inline dialplan',
     load(ctx) {
       for (const a of basicApplications()) ctx.addApplication(a);
+      ctx.addApplication(bridgeApplication());
+      for (const a of variableApplications()) ctx.addApplication(a);
+      for (const a of miscApplications()) ctx.addApplication(a);
       ctx.addDialplan(createInlineDialplan());
       ctx.addEndpoint(createErrorEndpoint());
     },

@@ -1,0 +1,37 @@
+#include "bridge.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace tsw::media {
+
+Bridge::Bridge(std::shared_ptr<Port> a, std::shared_ptr<Port> b)
+    : a_(std::move(a)), b_(std::move(b)) {
+  if (a_->rate() != b_->rate()) {
+    a_to_b_ = std::make_unique<Resampler>(a_->rate(), b_->rate());
+    b_to_a_ = std::make_unique<Resampler>(b_->rate(), a_->rate());
+  }
+  const size_t most = std::max(a_->frame_samples(), b_->frame_samples());
+  in_.resize(most);
+  out_.resize(most);
+}
+
+void Bridge::Carry(Port& from, Port& to, Resampler* resampler, EventList& events) {
+  if (!from.ReadFrame(in_.data(), events)) {
+    to.WriteFrame(nullptr, events);
+    return;
+  }
+  if (resampler == nullptr) {
+    to.WriteFrame(in_.data(), events);
+    return;
+  }
+  resampler->ProcessFrame(in_.data(), from.frame_samples(), out_.data(), to.frame_samples());
+  to.WriteFrame(out_.data(), events);
+}
+
+void Bridge::Run(EventList& events) {
+  Carry(*a_, *b_, a_to_b_.get(), events);
+  Carry(*b_, *a_, b_to_a_.get(), events);
+}
+
+}  // namespace tsw::media

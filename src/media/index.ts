@@ -1,0 +1,6 @@
+/** The media facade: the engine, its port handles, events and tone specs. */
+export * from './media-addon.js';
+export * from './media-engine.js';
+export * from './media-events.js';
+export * from './media-port.js';
+export * from './tone-spec.js';

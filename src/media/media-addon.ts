@@ -1,0 +1,132 @@
+/**
+ * The typed face of the `tsw_media` addon (drivers/binding.gyp, sources in drivers/media/). Like
+ * src/native/addon.ts it loads on first use, so that importing the media facade costs nothing on a
+ * machine where the addon is not built until an engine is created.
+ */
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { errorMessage, TswError } from '../core/errors.js';
+
+/** One event as the media thread reports it; media-engine.ts turns these into typed events. */
+export interface RawMediaEvent {
+  type: string;
+  port: number;
+  detail?: string;
+  value?: number;
+}
+
+/** Engine-wide counters, read without stopping the media thread. */
+export interface MediaCounters {
+  running: boolean;
+  /** Ticks of the media clock since start. */
+  ticks: number;
+  /** Ticks that began more than 2 ms after their due time. */
+  lateTicks: number;
+  maxLateUs: number;
+  /** Ticks given up after the thread fell more than 5 periods behind. */
+  skippedTicks: number;
+  /** Wall time the media thread spent working, summed over ticks. */
+  workNs: number;
+  maxWorkUs: number;
+  /** CPU time of the media thread (CLOCK_THREAD_CPUTIME_ID). */
+  cpuNs: number;
+  eventBatches: number;
+  /** 20, or 10 while a port with a 10 or 30 ms ptime exists. */
+  periodMs: number;
+  ports: number;
+  bridges: number;
+}
+
+/** Counters of one RTP port. */
+export interface RtpStats {
+  packetsIn: number;
+  packetsOut: number;
+  sendErrors: number;
+  ignored: number;
+  lost: number;
+  late: number;
+  concealed: number;
+}
+
+export interface NativeRtpOptions {
+  ip?: string;
+  codec?: 'PCMU' | 'PCMA';
+  ptime?: number;
+  jitterDepth?: number;
+  jitterMaxDepth?: number;
+  jitterAdaptive?: boolean;
+  mediaTimeoutMs?: number;
+  dtmfPayloadType?: number;
+  latch?: boolean;
+  remoteIp?: string;
+  remotePort?: number;
+}
+
+export interface NativeFrameOptions {
+  rate?: number;
+  ptime?: number;
+}
+
+/** The native engine object. Port ids are small positive integers. */
+export interface NativeMediaEngine {
+  /** Starts the media thread; returns a warning (e.g. SCHED_FIFO refused) or ''. */
+  start(onEvents: (batch: RawMediaEvent[]) => void, realtimePriority: number): string;
+  stop(): void;
+  /** Stops the thread and frees every port, socket and file before returning. */
+  destroy(): void;
+  counters(): MediaCounters;
+  /** Zeroes maxLateUs and maxWorkUs. */
+  resetPeaks(): void;
+  bridge(a: number, b: number): void;
+  unbridge(port: number): boolean;
+  /** true when the port is gone already; false when a `port-closed` event will follow. */
+  closePort(port: number): boolean;
+  createRtpPort(options: NativeRtpOptions): { id: number; port: number; ip: string };
+  createMemoryPort(options: NativeFrameOptions & { maxBuffered?: number }): number;
+  createFilePlayer(options: NativeFrameOptions & { file: string }): number;
+  /** `segments` holds groups of five numbers: on ms, off ms, f1, f2 (0 for none), level dBm0. */
+  createTonePlayer(options: NativeFrameOptions & { segments: number[]; loops: number }): number;
+  createRecorder(options: NativeFrameOptions & { file: string }): number;
+  memoryPush(port: number, samples: Int16Array): number;
+  memoryPull(port: number, max: number): Int16Array;
+  rtpSetRemote(port: number, ip: string, remotePort: number): void;
+  rtpSendDtmf(port: number, digits: string, durationMs: number, gapMs: number): void;
+  rtpStats(port: number): RtpStats;
+}
+
+export interface MediaAddon {
+  MediaEngine: new (options: { rtpPortMin?: number; rtpPortMax?: number }) => NativeMediaEngine;
+}
+
+/** Where `npm run build:native` puts the addon, seen from dist/src/media/. */
+export const DEFAULT_MEDIA_ADDON_PATH = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../drivers/build/Release/tsw_media.node',
+);
+
+let cached: MediaAddon | undefined;
+
+/**
+ * Loads the media addon from `file` without caching.
+ * @throws TswError TSW_ERR_NATIVE when the file is missing or does not load.
+ */
+export function loadMediaAddonFrom(file: string): MediaAddon {
+  const require = createRequire(import.meta.url);
+  try {
+    return require(file) as MediaAddon;
+  } catch (err) {
+    throw new TswError(
+      'TSW_ERR_NATIVE',
+      `cannot load the media engine ${file} (${errorMessage(err)}); run npm run build:native ` +
+        '(it needs libspandsp-dev and libspeexdsp-dev)',
+      { cause: err },
+    );
+  }
+}
+
+/** The addon from {@link DEFAULT_MEDIA_ADDON_PATH}, cached after the first successful load. */
+export function mediaAddon(): MediaAddon {
+  cached ??= loadMediaAddonFrom(DEFAULT_MEDIA_ADDON_PATH);
+  return cached;
+}

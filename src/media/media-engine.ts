@@ -1,0 +1,281 @@
+/**
+ * The media engine facade: one native media thread (drivers/media/media-engine.h) and the ports
+ * it serves. Policy stays here; the engine moves audio.
+ *
+ *     idle --start()--> running --stop()--> stopped
+ *                          ^                   |
+ *                          +-----start()-------+
+ *     idle | running | stopped --close()--> closed
+ *
+ * Ports can be created and bridged in any state but `closed`; they only carry audio while the
+ * engine runs. `close()` stops the thread and frees every port, socket and file before it returns.
+ * Events from the media thread arrive at most once per 20 ms tick, as one batch.
+ */
+import { EventEmitter } from 'node:events';
+import { errorMessage, TswError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import {
+  mediaAddon,
+  type MediaAddon,
+  type MediaCounters,
+  type NativeMediaEngine,
+  type RawMediaEvent,
+} from './media-addon.js';
+import { translateEvent, type MediaEngineEvents, type MediaEventName } from './media-events.js';
+import { MediaPort, MemoryPort, Player, Recorder, RtpPort, type PortOwner } from './media-port.js';
+import { parseToneSpec, toneSegmentsToNumbers, type ToneSpec } from './tone-spec.js';
+
+export type MediaEngineState = 'idle' | 'running' | 'stopped' | 'closed';
+
+const TRANSITIONS: Record<MediaEngineState, readonly MediaEngineState[]> = {
+  idle: ['running', 'closed'],
+  running: ['stopped', 'closed'],
+  stopped: ['running', 'closed'],
+  closed: [],
+};
+
+export interface MediaEngineOptions {
+  /** Lowest UDP port for RTP (default 16384). Ports are taken even, from a rotating cursor. */
+  rtpPortMin?: number;
+  /** Highest UDP port for RTP (default 32767). */
+  rtpPortMax?: number;
+  /**
+   * SCHED_FIFO priority for the media thread (default 50; 0 leaves it at normal priority). When
+   * the system refuses, the engine runs anyway and logs a warning.
+   */
+  realtimePriority?: number;
+  logger?: Pick<Logger, 'warn'>;
+  /** Another build of the addon (tests). */
+  addon?: MediaAddon;
+}
+
+interface FrameOptions {
+  /** Sample rate of the port's linear PCM (default 8000). */
+  rate?: number;
+  /** Frame length: 10, 20 (default) or 30 ms. */
+  ptime?: number;
+}
+
+export interface RtpPortOptions {
+  /** Local IPv4 address to bind (default 127.0.0.1). */
+  ip?: string;
+  codec?: 'PCMU' | 'PCMA';
+  ptime?: number;
+  /** Frames buffered before playout starts (default 2). */
+  jitterDepth?: number;
+  /** Packets held at most (default 10). */
+  jitterMaxDepth?: number;
+  /** Grow the delay on underflow and shrink it back when the buffer runs full (default false). */
+  jitterAdaptive?: boolean;
+  /** Raise `media-timeout` after this long without a packet (default 0: off). */
+  mediaTimeoutMs?: number;
+  /** RFC 4733 payload type (default 101). */
+  dtmfPayloadType?: number;
+  /** Symmetric RTP: send to where packets come from (default true). */
+  latch?: boolean;
+  remote?: { ip: string; port: number };
+}
+
+export interface MemoryPortOptions extends FrameOptions {
+  /** Samples held each way before the oldest are dropped (default 30 s at 48 kHz). */
+  maxBuffered?: number;
+}
+
+export type PlayerOptions = FrameOptions & ({ file: string } | { tone: string | ToneSpec });
+
+export interface RecorderOptions extends FrameOptions {
+  file: string;
+}
+
+export class MediaEngine extends EventEmitter<MediaEngineEvents> implements PortOwner {
+  readonly native: NativeMediaEngine;
+  readonly #options: MediaEngineOptions;
+  #state: MediaEngineState = 'idle';
+  readonly #ports = new Map<number, MediaPort>();
+  readonly #closing = new Map<number, { uuid: string; resolve: () => void }>();
+
+  constructor(options: MediaEngineOptions = {}) {
+    super();
+    this.#options = options;
+    const addon = options.addon ?? mediaAddon();
+    this.native = this.#call('create the media engine', () => {
+      const opts: { rtpPortMin?: number; rtpPortMax?: number } = {};
+      if (options.rtpPortMin !== undefined) opts.rtpPortMin = options.rtpPortMin;
+      if (options.rtpPortMax !== undefined) opts.rtpPortMax = options.rtpPortMax;
+      return new addon.MediaEngine(opts);
+    });
+  }
+
+  get state(): MediaEngineState {
+    return this.#state;
+  }
+
+  /** Open port handles. */
+  get ports(): ReadonlyMap<number, MediaPort> {
+    return this.#ports;
+  }
+
+  /** Starts the media thread. A refused SCHED_FIFO request is logged and emitted as `warning`. */
+  start(): void {
+    if (this.#state === 'running') return;
+    this.#transition('running');
+    const warning = this.native.start((batch) => this.#onBatch(batch), this.#options.realtimePriority ?? 50);
+    if (warning !== '') {
+      this.#options.logger?.warn(`media engine: ${warning}`);
+      this.#emitSafe('warning', { message: warning });
+    }
+  }
+
+  /** Stops the media thread; ports stay open and resume on the next start(). */
+  stop(): void {
+    if (this.#state !== 'running') return;
+    this.native.stop();
+    this.#transition('stopped');
+    this.#settleClosing();
+  }
+
+  /** Stops the thread and frees every port, socket and file. Handles become closed. */
+  close(): void {
+    if (this.#state === 'closed') return;
+    this.native.destroy();
+    this.#transition('closed');
+    for (const port of this.#ports.values()) port.markClosed();
+    this.#ports.clear();
+    this.#settleClosing();
+  }
+
+  /** Same as {@link close}. */
+  destroy(): void {
+    this.close();
+  }
+
+  counters(): MediaCounters {
+    return this.native.counters();
+  }
+
+  /** Zeroes the peak counters (`maxLateUs`, `maxWorkUs`), e.g. after a warm-up. */
+  resetPeakCounters(): void {
+    this.native.resetPeaks();
+  }
+
+  createRtpPort(uuid: string, options: RtpPortOptions = {}): RtpPort {
+    const { remote, ...rest } = options;
+    const native = remote ? { ...rest, remoteIp: remote.ip, remotePort: remote.port } : rest;
+    const made = this.#call('create an RTP port', () => this.native.createRtpPort(native));
+    return this.#adopt(new RtpPort(this, made.id, uuid, options.ptime ?? 20, made.ip, made.port));
+  }
+
+  createMemoryPort(uuid: string, options: MemoryPortOptions = {}): MemoryPort {
+    const id = this.#call('create a memory port', () => this.native.createMemoryPort(options));
+    return this.#adopt(new MemoryPort(this, id, uuid, options.rate ?? 8000, options.ptime ?? 20));
+  }
+
+  /** Plays a WAV file (mono 16-bit, resampled to `rate`) or a tone spec (see tone-spec.ts). */
+  createPlayer(uuid: string, options: PlayerOptions): Player {
+    const frame: FrameOptions = {};
+    if (options.rate !== undefined) frame.rate = options.rate;
+    if (options.ptime !== undefined) frame.ptime = options.ptime;
+    let id: number;
+    if ('file' in options) {
+      id = this.#call('create a file player', () =>
+        this.native.createFilePlayer({ ...frame, file: options.file }),
+      );
+    } else {
+      const spec = typeof options.tone === 'string' ? parseToneSpec(options.tone) : options.tone;
+      const segments = toneSegmentsToNumbers(spec.segments);
+      id = this.#call('create a tone player', () =>
+        this.native.createTonePlayer({ ...frame, segments, loops: spec.loops }),
+      );
+    }
+    return this.#adopt(new Player(this, id, uuid, options.rate ?? 8000, options.ptime ?? 20));
+  }
+
+  createRecorder(uuid: string, options: RecorderOptions): Recorder {
+    const id = this.#call('create a recorder', () => this.native.createRecorder(options));
+    return this.#adopt(new Recorder(this, id, uuid, options.rate ?? 8000, options.ptime ?? 20, options.file));
+  }
+
+  /** Joins two ports full duplex in the media thread. Ptimes must match; rates may differ. */
+  bridge(a: MediaPort, b: MediaPort): void {
+    this.#own(a);
+    this.#own(b);
+    this.#call('bridge', () => this.native.bridge(a.id, b.id));
+  }
+
+  /** Undoes the bridge `port` is in; returns false when it was not bridged. */
+  unbridge(port: MediaPort): boolean {
+    this.#own(port);
+    return this.native.unbridge(port.id);
+  }
+
+  /** Used by {@link MediaPort.close}. */
+  closePort(port: MediaPort): Promise<void> {
+    if (this.#ports.get(port.id) !== port) return Promise.resolve();
+    this.#ports.delete(port.id);
+    if (this.native.closePort(port.id)) return Promise.resolve();
+    return new Promise((resolve) => this.#closing.set(port.id, { uuid: port.uuid, resolve }));
+  }
+
+  #adopt<P extends MediaPort>(port: P): P {
+    this.#ports.set(port.id, port);
+    return port;
+  }
+
+  #own(port: MediaPort): void {
+    if (this.#ports.get(port.id) !== port) {
+      throw new TswError('TSW_ERR_NOT_FOUND', `media port ${port.id} is closed or belongs to another engine`);
+    }
+  }
+
+  #transition(to: MediaEngineState): void {
+    if (!TRANSITIONS[this.#state].includes(to)) {
+      throw new TswError('TSW_ERR_STATE', `media engine cannot go from ${this.#state} to ${to}`);
+    }
+    this.#state = to;
+  }
+
+  #call<T>(what: string, fn: () => T): T {
+    if (this.#state === 'closed')
+      throw new TswError('TSW_ERR_STATE', `cannot ${what}: the media engine is closed`);
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof TswError) throw err;
+      const code =
+        err instanceof TypeError || err instanceof RangeError ? 'TSW_ERR_API_ARGS' : 'TSW_ERR_NATIVE';
+      throw new TswError(code, `cannot ${what}: ${errorMessage(err)}`, { cause: err });
+    }
+  }
+
+  #settleClosing(): void {
+    for (const { resolve } of this.#closing.values()) resolve();
+    this.#closing.clear();
+  }
+
+  #onBatch(batch: RawMediaEvent[]): void {
+    for (const raw of batch) {
+      let uuid = this.#ports.get(raw.port)?.uuid ?? '';
+      if (raw.type === 'port-closed') {
+        const closing = this.#closing.get(raw.port);
+        this.#closing.delete(raw.port);
+        uuid = closing?.uuid ?? uuid;
+        closing?.resolve();
+      }
+      const ev = translateEvent(raw, uuid);
+      if (ev) this.#emitSafe(ev.name, ev.payload);
+    }
+  }
+
+  /** Calls each listener in turn; one that throws is reported and does not stop the others. */
+  #emitSafe<K extends MediaEventName>(name: K, payload: MediaEngineEvents[K][0]): void {
+    for (const listener of this.rawListeners(name) as ((p: unknown) => void)[]) {
+      try {
+        listener.call(this, payload);
+      } catch (error) {
+        if (name === 'listener-error') continue;
+        this.#options.logger?.warn(`media engine: a ${name} listener threw: ${errorMessage(error)}`);
+        this.#emitSafe('listener-error', { event: name, error });
+      }
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Events of the media engine. The names match the `type` strings the native engine reports
+ * (drivers/media/port.h) and are what the event socket will carry. Every port event names the
+ * channel that owns the port (`uuid`, given when the port was created).
+ */
+import type { RawMediaEvent } from './media-addon.js';
+
+export interface PortEventBase {
+  /** UUID of the channel that owns the port. */
+  uuid: string;
+  portId: number;
+}
+
+export interface DtmfEvent extends PortEventBase {
+  digit: string;
+  durationMs: number;
+}
+
+export interface MediaTimeoutEvent extends PortEventBase {
+  timeoutMs: number;
+}
+
+export interface RtpLatchedEvent extends PortEventBase {
+  /** `ip:port` the port now sends to. */
+  remote: string;
+}
+
+export interface RecordErrorEvent extends PortEventBase {
+  message: string;
+}
+
+/** Typed event map for {@link MediaEngine}; each event has one argument. */
+export interface MediaEngineEvents {
+  /** RFC 4733 digit received on an RTP port, reported once when it ends. */
+  dtmf: [DtmfEvent];
+  /** A player reached the end of its file or tone. */
+  'playback-done': [PortEventBase];
+  /** No RTP packet arrived for the port's media timeout. */
+  'media-timeout': [MediaTimeoutEvent];
+  /** Symmetric RTP: the port now answers to the address packets come from. */
+  'rtp-latched': [RtpLatchedEvent];
+  /** A recorder could not write its file; it keeps running without recording. */
+  'record-error': [RecordErrorEvent];
+  /** The media thread has released the port. */
+  'port-closed': [PortEventBase];
+  /** Something an operator should know (e.g. SCHED_FIFO refused). */
+  warning: [{ message: string }];
+  /** A listener threw; the emitter carried on. */
+  'listener-error': [{ event: string; error: unknown }];
+}
+
+export type MediaEventName = keyof MediaEngineEvents;
+
+/** Maps one native event onto its typed name and payload; undefined for unknown types. */
+export function translateEvent(
+  raw: RawMediaEvent,
+  uuid: string,
+): { [K in MediaEventName]: { name: K; payload: MediaEngineEvents[K][0] } }[MediaEventName] | undefined {
+  const base = { uuid, portId: raw.port };
+  switch (raw.type) {
+    case 'dtmf':
+      return { name: 'dtmf', payload: { ...base, digit: raw.detail ?? '', durationMs: raw.value ?? 0 } };
+    case 'playback-done':
+      return { name: 'playback-done', payload: base };
+    case 'media-timeout':
+      return { name: 'media-timeout', payload: { ...base, timeoutMs: raw.value ?? 0 } };
+    case 'rtp-latched':
+      return { name: 'rtp-latched', payload: { ...base, remote: raw.detail ?? '' } };
+    case 'record-error':
+      return { name: 'record-error', payload: { ...base, message: raw.detail ?? '' } };
+    case 'port-closed':
+      return { name: 'port-closed', payload: base };
+    default:
+      return undefined;
+  }
+}

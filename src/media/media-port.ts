@@ -1,0 +1,138 @@
+/**
+ * Handles for ports in the native media engine. A handle is created by {@link MediaEngine} and
+ * only forwards calls; the port itself lives in C++ and is freed when the handle is closed or the
+ * engine is closed.
+ */
+import { TswError } from '../core/errors.js';
+import type { NativeMediaEngine, RtpStats } from './media-addon.js';
+
+export type PortKind = 'rtp' | 'memory' | 'player' | 'recorder';
+
+/** What a handle needs from its engine; kept narrow so that handles do not own the engine. */
+export interface PortOwner {
+  readonly native: NativeMediaEngine;
+  /** Closes the port; resolves once the media thread has let go of it. */
+  closePort(port: MediaPort): Promise<void>;
+}
+
+export abstract class MediaPort {
+  abstract readonly kind: PortKind;
+  #closed = false;
+
+  constructor(
+    protected readonly owner: PortOwner,
+    /** Native port id, unique within the engine. */
+    readonly id: number,
+    /** UUID of the channel that owns the port; copied into its events. */
+    readonly uuid: string,
+    /** Sample rate of the port's linear PCM. */
+    readonly rate: number,
+    readonly ptime: number,
+  ) {}
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Samples in one frame. */
+  get frameSamples(): number {
+    return (this.rate * this.ptime) / 1000;
+  }
+
+  /** Frees the port (socket, file). Safe to call more than once. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.owner.closePort(this);
+  }
+
+  /** Marks the handle closed when its engine has gone (no native call). */
+  markClosed(): void {
+    this.#closed = true;
+  }
+
+  protected assertOpen(): void {
+    if (this.#closed) {
+      throw new TswError('TSW_ERR_STATE', `media ${this.kind} port ${this.id} is closed`);
+    }
+  }
+}
+
+export interface DtmfSendOptions {
+  /** Tone duration, 40..8000 ms (default 100). */
+  durationMs?: number;
+  /** Pause after each digit, 0..8000 ms (default 50). */
+  gapMs?: number;
+}
+
+/** A G.711 RTP port bound to a local UDP port. */
+export class RtpPort extends MediaPort {
+  readonly kind = 'rtp';
+
+  constructor(
+    owner: PortOwner,
+    id: number,
+    uuid: string,
+    ptime: number,
+    /** Local address and port the socket is bound to. */
+    readonly localIp: string,
+    readonly localPort: number,
+  ) {
+    super(owner, id, uuid, 8000, ptime);
+  }
+
+  /** Where to send until packets arrive from somewhere (then symmetric RTP latches on). */
+  setRemote(ip: string, port: number): void {
+    this.assertOpen();
+    this.owner.native.rtpSetRemote(this.id, ip, port);
+  }
+
+  /** Sends digits as RFC 4733 telephone events, queued behind any digits still being sent. */
+  sendDtmf(digits: string, options: DtmfSendOptions = {}): void {
+    this.assertOpen();
+    this.owner.native.rtpSendDtmf(this.id, digits, options.durationMs ?? 100, options.gapMs ?? 50);
+  }
+
+  stats(): RtpStats {
+    this.assertOpen();
+    return this.owner.native.rtpStats(this.id);
+  }
+}
+
+/** A port fed from and read by JavaScript: tests, and the seam for sound devices. */
+export class MemoryPort extends MediaPort {
+  readonly kind = 'memory';
+
+  /** Queues PCM for the port to play; returns the samples now queued. */
+  push(samples: Int16Array): number {
+    this.assertOpen();
+    return this.owner.native.memoryPush(this.id, samples);
+  }
+
+  /** Takes up to `max` samples of what the port was given (silence included). */
+  pull(max = Number.MAX_SAFE_INTEGER): Int16Array {
+    this.assertOpen();
+    return this.owner.native.memoryPull(this.id, Math.min(max, 0x7fffffff));
+  }
+}
+
+/** Plays a WAV file or a tone; raises `playback-done` at the end. */
+export class Player extends MediaPort {
+  readonly kind = 'player';
+}
+
+/** Writes what it receives to a WAV file; the file is complete once the port is closed. */
+export class Recorder extends MediaPort {
+  readonly kind = 'recorder';
+
+  constructor(
+    owner: PortOwner,
+    id: number,
+    uuid: string,
+    rate: number,
+    ptime: number,
+    readonly file: string,
+  ) {
+    super(owner, id, uuid, rate, ptime);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Signal helpers for the media tests: tone synthesis, frequency and SNR measurement, WAV files.
+ * They measure what came out of the engine; they do not model it.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import type { MediaEngine } from '../../src/media/media-engine.js';
+import type { MediaEngineEvents } from '../../src/media/media-events.js';
+
+export function sine(freq: number, rate: number, count: number, amplitude: number): Int16Array {
+  const out = new Int16Array(count);
+  for (let i = 0; i < count; i++) out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * freq * i) / rate));
+  return out;
+}
+
+/** Frequency from the first and last rising zero crossings, interpolated between samples. */
+export function measureFrequency(s: Int16Array, rate: number): number {
+  let first = -1;
+  let last = -1;
+  let crossings = 0;
+  for (let i = 1; i < s.length; i++) {
+    const a = s[i - 1] ?? 0;
+    const b = s[i] ?? 0;
+    if (a < 0 && b >= 0) {
+      const t = i - 1 + -a / (b - a);
+      if (first < 0) first = t;
+      last = t;
+      crossings++;
+    }
+  }
+  return crossings < 2 ? 0 : ((crossings - 1) * rate) / (last - first);
+}
+
+/**
+ * Signal-to-noise ratio in dB of a sine of known frequency: the least-squares sine fit is the
+ * signal, the residual is the noise (for G.711, the quantisation error).
+ */
+export function sineSnrDb(s: Int16Array, freq: number, rate: number): number {
+  let ss = 0;
+  let sc = 0;
+  let ssin2 = 0;
+  let scos2 = 0;
+  let ssincos = 0;
+  for (let i = 0; i < s.length; i++) {
+    const w = (2 * Math.PI * freq * i) / rate;
+    const x = s[i] ?? 0;
+    ss += x * Math.sin(w);
+    sc += x * Math.cos(w);
+    ssin2 += Math.sin(w) ** 2;
+    scos2 += Math.cos(w) ** 2;
+    ssincos += Math.sin(w) * Math.cos(w);
+  }
+  // Solve the 2x2 normal equations for x ≈ a·sin + b·cos.
+  const det = ssin2 * scos2 - ssincos * ssincos;
+  const a = (ss * scos2 - sc * ssincos) / det;
+  const b = (sc * ssin2 - ss * ssincos) / det;
+  let signal = 0;
+  let noise = 0;
+  for (let i = 0; i < s.length; i++) {
+    const w = (2 * Math.PI * freq * i) / rate;
+    const fit = a * Math.sin(w) + b * Math.cos(w);
+    signal += fit * fit;
+    noise += ((s[i] ?? 0) - fit) ** 2;
+  }
+  return 10 * Math.log10(signal / noise);
+}
+
+/** Index of the first sample whose magnitude exceeds `threshold`, or -1. */
+export function firstAbove(s: Int16Array, threshold: number): number {
+  return s.findIndex((x) => Math.abs(x) > threshold);
+}
+
+/** Longest run of samples with magnitude at most `threshold`. */
+export function longestQuietRun(s: Int16Array, threshold: number): number {
+  let best = 0;
+  let run = 0;
+  for (const x of s) {
+    run = Math.abs(x) <= threshold ? run + 1 : 0;
+    best = Math.max(best, run);
+  }
+  return best;
+}
+
+export interface Wav {
+  rate: number;
+  samples: Int16Array;
+}
+
+export function readWav(file: string): Wav {
+  const buf = readFileSync(file);
+  if (buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') {
+    throw new Error(`${file} is not a WAV file`);
+  }
+  let pos = 12;
+  let rate = 0;
+  while (pos + 8 <= buf.length) {
+    const id = buf.toString('ascii', pos, pos + 4);
+    const size = buf.readUInt32LE(pos + 4);
+    if (id === 'fmt ') rate = buf.readUInt32LE(pos + 12);
+    if (id === 'data') {
+      const samples = new Int16Array(size / 2);
+      for (let i = 0; i < samples.length; i++) samples[i] = buf.readInt16LE(pos + 8 + 2 * i);
+      return { rate, samples };
+    }
+    pos += 8 + size + (size & 1);
+  }
+  throw new Error(`${file} has no data chunk`);
+}
+
+export function writeWav(file: string, rate: number, samples: Int16Array): void {
+  const buf = Buffer.alloc(44 + samples.length * 2);
+  buf.write('RIFF', 0, 'ascii');
+  buf.writeUInt32LE(36 + samples.length * 2, 4);
+  buf.write('WAVEfmt ', 8, 'ascii');
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36, 'ascii');
+  buf.writeUInt32LE(samples.length * 2, 40);
+  samples.forEach((x, i) => buf.writeInt16LE(x, 44 + 2 * i));
+  writeFileSync(file, buf);
+}
+
+/** Waits for one engine event, failing after `ms`. */
+export async function nextEvent<K extends keyof MediaEngineEvents>(
+  engine: MediaEngine,
+  name: K,
+  ms: number,
+): Promise<MediaEngineEvents[K][0]> {
+  const [payload] = (await once(engine, name, { signal: AbortSignal.timeout(ms) })) as MediaEngineEvents[K];
+  return payload;
+}

@@ -1,0 +1,14 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+// dist/test/media/ -> repository root
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+test('the jitter buffer, G.711, RTP/RFC 4733, WAV and tone code passes its tests under ASan and UBSan', () => {
+  const res = spawnSync('sh', [join(root, 'drivers/media/test/run-sanitized.sh')], { encoding: 'utf8' });
+  assert.equal(res.status, 0, `run-sanitized.sh failed:\n${res.stdout}\n${res.stderr}`);
+  assert.match(res.stdout, /media sanitized tests passed/);
+});
