@@ -20,9 +20,9 @@
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
-        "<!@(pkg-config --cflags-only-I spandsp speexdsp | sed 's/-I//g')"
+        "<!@(pkg-config --cflags-only-I spandsp speexdsp opus | sed 's/-I//g')"
       ],
-      "libraries": ["<!@(pkg-config --libs spandsp speexdsp)"],
+      "libraries": ["<!@(pkg-config --libs spandsp speexdsp opus)"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++14", "-std=gnu++1y", "-std=gnu++17"],

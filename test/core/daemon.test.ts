@@ -41,6 +41,11 @@ async function startDaemon(args: string[] = [], env: NodeJS.ProcessEnv = {}): Pr
   return { child, base, eslPort, out: () => out, exited };
 }
 
+/** Makes sure a daemon a failed test left behind does not outlive the test file. */
+function stopDaemon(child: ChildProcessWithoutNullStreams): void {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
 function connect(port: number): Promise<esl.Connection> {
   return new Promise((resolve, reject) => {
     const conn: esl.Connection = new esl.Connection('127.0.0.1', port, 'ClueCon', () => resolve(conn));
@@ -75,6 +80,7 @@ test('the console answers API commands on stdin', async () => {
     d.child.stdin.write('shutdown\n');
     assert.equal(await d.exited, 0);
   } finally {
+    stopDaemon(d.child);
     rmSync(d.base, { recursive: true, force: true });
   }
 });
@@ -83,8 +89,10 @@ test('SIGTERM hangs up calls with SYSTEM_SHUTDOWN, clears the database and exits
   const sockDir = mkdtempSync(join(tmpdir(), 'tsw-notify-'));
   const sockPath = join(sockDir, 'notify.sock');
   const rx = await DatagramReceiver.start(sockPath);
-  const d = await startDaemon(['-nc'], { NOTIFY_SOCKET: sockPath });
+  let d: Daemon | undefined;
+  let conn: esl.Connection | undefined;
   try {
+    d = await startDaemon(['-nc'], { NOTIFY_SOCKET: sockPath });
     assert.match((await rx.next()).toString(), /^READY=1\nSTATUS=typeswitch .* running$/);
     const pidFile = join(d.base, 'run', 'typeswitch.pid');
     assert.equal(readFileSync(pidFile, 'utf8').trim(), String(d.child.pid));
@@ -98,14 +106,15 @@ test('SIGTERM hangs up calls with SYSTEM_SHUTDOWN, clears the database and exits
     assert.match(second.stdout + second.stderr, /another typeswitch is running \(pid \d+/);
     assert.equal(d.child.exitCode, null);
 
-    const conn = await connect(d.eslPort);
+    const c = await connect(d.eslPort);
+    conn = c;
     const causes: string[] = [];
-    conn.on('esl::event::CHANNEL_HANGUP_COMPLETE::*', (e) => {
+    c.on('esl::event::CHANNEL_HANGUP_COMPLETE::*', (e) => {
       causes.push((e as esl.Event).getHeader('Hangup-Cause') ?? '');
     });
-    await new Promise((r) => conn.events('plain', 'CHANNEL_HANGUP_COMPLETE', r));
+    await new Promise((r) => c.events('plain', 'CHANNEL_HANGUP_COMPLETE', r));
     const reply = await new Promise<esl.Event>((r) =>
-      conn.api('originate loopback/answer\\,park/default/inline &park', r),
+      c.api('originate loopback/answer\\,park/default/inline &park', r),
     );
     assert.match(reply.getBody(), /^\+OK [0-9a-f-]{36}/);
     const db = new Database(join(d.base, 'db', 'core.db'), { readonly: true });
@@ -124,8 +133,12 @@ test('SIGTERM hangs up calls with SYSTEM_SHUTDOWN, clears the database and exits
     assert.match(d.out(), /stopping \(SIGTERM\)/);
     assert.equal((await rx.next()).toString(), 'STOPPING=1');
   } finally {
+    conn?.disconnect();
     await rx.close();
-    rmSync(d.base, { recursive: true, force: true });
+    if (d) {
+      stopDaemon(d.child);
+      rmSync(d.base, { recursive: true, force: true });
+    }
     rmSync(sockDir, { recursive: true, force: true });
   }
 });

@@ -1,5 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTswError } from '../../src/core/errors.js';
@@ -56,6 +60,38 @@ test('a port with a 10 ms ptime makes the clock tick every 10 ms', async () => {
   await sleep(300);
   assert.equal(engine.counters().periodMs, 10);
   engine.close();
+});
+
+test('an engine stopped and started again keeps its ports and its clock, and refuses a move from closed', async () => {
+  const engine = newEngine();
+  const a = engine.createMemoryPort('uuid-r');
+  const b = engine.createMemoryPort('uuid-r');
+  engine.bridge(a, b);
+  engine.start();
+  await sleep(100);
+  engine.stop();
+  assert.equal(engine.state, 'stopped');
+  const ticksWhenStopped = engine.counters().ticks;
+  await sleep(100);
+  assert.equal(engine.counters().ticks, ticksWhenStopped, 'no ticks while stopped');
+  a.push(sine(1000, 8000, 800, 8000));
+  engine.start();
+  await sleep(200);
+  assert.ok(engine.counters().ticks > ticksWhenStopped);
+  assert.ok(firstAbove(b.pull(), 1000) >= 0, 'the bridge carried audio after the restart');
+  engine.stop();
+  await b.close(); // closes at once while stopped
+  assert.equal(b.closed, true);
+  assert.throws(
+    () => b.pull(),
+    (err: unknown) => isTswError(err, 'TSW_ERR_STATE'),
+  );
+  engine.close();
+  assert.equal(engine.state, 'closed');
+  assert.throws(
+    () => engine.start(),
+    (err: unknown) => isTswError(err, 'TSW_ERR_STATE'),
+  );
 });
 
 test('two bridged memory ports hand each other their audio sample for sample', async () => {
@@ -136,6 +172,24 @@ test('closing the engine frees every RTP socket, and closing one port frees its 
     () => engine.createRtpPort('u4'),
     (err: unknown) => isTswError(err, 'TSW_ERR_STATE'),
   );
+});
+
+test('when SCHED_FIFO is refused the engine still ticks and logs a warning saying why', (t) => {
+  const child = join(dirname(fileURLToPath(import.meta.url)), 'realtime-child.js');
+  // As root the request would succeed; setpriv drops CAP_SYS_NICE for the child alone.
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+  const cmd = setpriv ?? process.execPath;
+  const args = setpriv ? ['--bounding-set=-sys_nice', process.execPath, child] : [child];
+  const res = spawnSync(cmd, args, { encoding: 'utf8' });
+  assert.equal(res.status, 0, res.stderr);
+  const out = JSON.parse(res.stdout) as { logged: string[]; emitted: string[]; ticks: number };
+  if (out.emitted.length === 0) {
+    t.skip('SCHED_FIFO was granted without CAP_SYS_NICE (RLIMIT_RTPRIO?), so nothing to refuse');
+    return;
+  }
+  assert.match(out.emitted[0] ?? '', /SCHED_FIFO priority 50 refused .*Operation not permitted/);
+  assert.deepEqual(out.logged, [`media engine: ${out.emitted[0]}`]);
+  assert.ok(out.ticks >= 5, `ticks at normal priority: ${out.ticks}`);
 });
 
 test('a missing addon build is reported as TSW_ERR_NATIVE with the command that builds it', () => {

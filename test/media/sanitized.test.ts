@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url';
 // dist/test/media/ -> repository root
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-test('the jitter buffer, G.711, RTP/RFC 4733, WAV and tone code passes its tests under ASan and UBSan', () => {
+test('the media C++ passes its tests under ASan and UBSan, and the media thread under TSan', () => {
   const res = spawnSync('sh', [join(root, 'drivers/media/test/run-sanitized.sh')], { encoding: 'utf8' });
   assert.equal(res.status, 0, `run-sanitized.sh failed:\n${res.stdout}\n${res.stderr}`);
   assert.match(res.stdout, /media sanitized tests passed/);
+  // Once under ASan/UBSan, once under ThreadSanitizer.
+  assert.equal(res.stdout.match(/media engine thread tests passed/g)?.length, 2);
 });

@@ -31,7 +31,14 @@ if (chosen.length === 0) {
 }
 const res = spawnSync(
   process.execPath,
-  ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=2', ...chosen],
+  [
+    '--enable-source-maps',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=2',
+    '--test-timeout=120000',
+    ...chosen,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(res.status ?? 1);

@@ -1,44 +1,48 @@
 #!/bin/sh
-# Builds the media engine's pure parts (no threads, sockets or N-API) with AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs media-test.cc against them; then runs the media thread itself
-# (engine-test.cc) under ASan/UBSan and under ThreadSanitizer. Any report fails the run.
+# Builds the media engine's C++ (everything but the N-API layer) with AddressSanitizer and
+# UndefinedBehaviorSanitizer and runs two programs: media-test.cc (the pure parts: G.711, RTP and
+# RFC 4733 packets, jitter buffer, WAV, tones, resampling) and engine-test.cc (the media thread with
+# memory and RTP ports). engine-test.cc runs once more under ThreadSanitizer. Any report fails.
 # Usage: sh drivers/media/test/run-sanitized.sh   (CXX and TSW_SANITIZED_OUT may be overridden)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-src="$here/.."
+src=$(cd "$here/.." && pwd)
 out=${TSW_SANITIZED_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/tsw-media-sanitized-XXXXXX")}
-mkdir -p "$out"
-bin="$out/media-test"
+mkdir -p "$out/asan" "$out/tsan"
+cxx=${CXX:-g++}
+cflags="-std=c++17 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror $(pkg-config --cflags spandsp speexdsp)"
+libs="$(pkg-config --libs spandsp speexdsp) -lm -pthread"
+asan="-fsanitize=address,undefined -fno-sanitize-recover=all"
+tsan="-fsanitize=thread"
 
-# shellcheck disable=SC2046 # pkg-config output is a word list on purpose
-${CXX:-g++} -std=c++17 -g -O1 -fno-omit-frame-pointer \
-  -fsanitize=address,undefined -fno-sanitize-recover=all \
-  -Wall -Wextra -Werror \
-  $(pkg-config --cflags spandsp speexdsp) \
-  -o "$bin" \
-  "$here/media-test.cc" "$src/g711.cc" "$src/rtp-packet.cc" "$src/dtmf-rfc4733.cc" \
-  "$src/jitter-buffer.cc" "$src/wav-file.cc" "$src/tone-generator.cc" "$src/resampler.cc" \
-  $(pkg-config --libs spandsp speexdsp) -lm
+pure="g711 rtp-packet dtmf-rfc4733 jitter-buffer wav-file tone-generator resampler"
+engine="media-engine bridge memory-port rtp-port udp-socket player-port recorder-port"
 
-# The threaded engine test links the sources the addon uses apart from the N-API layer.
-engine_src="$src/media-engine.cc $src/bridge.cc $src/memory-port.cc $src/rtp-port.cc \
-  $src/udp-socket.cc $src/player-port.cc $src/recorder-port.cc"
-pure_src="$src/g711.cc $src/rtp-packet.cc $src/dtmf-rfc4733.cc $src/jitter-buffer.cc \
-  $src/wav-file.cc $src/tone-generator.cc $src/resampler.cc"
-# shellcheck disable=SC2086 # the source lists are word lists on purpose
-${CXX:-g++} -std=c++17 -g -O1 -fno-omit-frame-pointer \
-  -fsanitize=address,undefined -fno-sanitize-recover=all -Wall -Wextra -Werror \
-  $(pkg-config --cflags spandsp speexdsp) -o "$out/engine-test" \
-  "$here/engine-test.cc" $engine_src $pure_src $(pkg-config --libs spandsp speexdsp) -lm -pthread
-# shellcheck disable=SC2086
-${CXX:-g++} -std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=thread -Wall -Wextra -Werror \
-  $(pkg-config --cflags spandsp speexdsp) -o "$out/engine-test-tsan" \
-  "$here/engine-test.cc" $engine_src $pure_src $(pkg-config --libs spandsp speexdsp) -lm -pthread
+# Compiles each source once per sanitizer; prints the object paths.
+objects() {
+  kind=$1
+  flags=$2
+  shift 2
+  for name in "$@"; do
+    $cxx $cflags $flags -c "$src/$name.cc" -o "$out/$kind/$name.o"
+    echo "$out/$kind/$name.o"
+  done
+}
 
-export ASAN_OPTIONS="${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=0:detect_leaks=1}"
+# shellcheck disable=SC2086 # flag and file lists are word lists on purpose
+{
+  pure_asan=$(objects asan "$asan" $pure)
+  engine_asan=$(objects asan "$asan" $engine)
+  engine_tsan=$(objects tsan "$tsan" $pure $engine)
+  $cxx $cflags $asan -o "$out/media-test" "$here/media-test.cc" $pure_asan $libs
+  $cxx $cflags $asan -o "$out/engine-test" "$here/engine-test.cc" $engine_asan $pure_asan $libs
+  $cxx $cflags $tsan -o "$out/engine-test-tsan" "$here/engine-test.cc" $engine_tsan $libs
+}
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=0:detect_leaks=1:suppressions=$here/asan-suppressions.txt}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1}"
-TMPDIR="$out" "$bin"
+TMPDIR="$out" "$out/media-test"
 "$out/engine-test"
 "$out/engine-test-tsan"

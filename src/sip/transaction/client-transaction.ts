@@ -11,12 +11,12 @@ import { TransactionState } from './transaction-state.js';
 
 export interface ClientTransactionHandlers {
   /** Every response the TU should see: provisionals, and the first copy of the final one. */
-  onResponse?(res: SipResponse, tx: ClientTransaction): void;
+  onResponse?: (res: SipResponse, tx: ClientTransaction) => void;
   /** Timer B or F fired with no final response (§8.1.3.1: as if a 408 had come). */
-  onTimeout?(tx: ClientTransaction): void;
+  onTimeout?: (tx: ClientTransaction) => void;
   /** The request could not be sent (§8.1.3.1: as if a 503 had come). */
-  onTransportError?(err: TransportError, tx: ClientTransaction): void;
-  onTerminated?(tx: ClientTransaction): void;
+  onTransportError?: (err: TransportError, tx: ClientTransaction) => void;
+  onTerminated?: (tx: ClientTransaction) => void;
 }
 
 /** The ACK for a non-2xx final response to `invite` (§17.1.1.3). */
@@ -84,7 +84,9 @@ export class ClientTransaction extends Transaction {
 
   private flowTarget(): SendTarget {
     const flow = this.flow;
-    return flow === undefined ? this.target : { host: flow.address, port: flow.port, transport: flow.transport };
+    return flow === undefined
+      ? this.target
+      : { host: flow.address, port: flow.port, transport: flow.transport };
   }
 
   private send(req: SipRequest): void {

@@ -13,12 +13,12 @@ import { TransactionState } from './transaction-state.js';
 
 export interface ServerTransactionHandlers {
   /** Timer H fired: the ACK for our non-2xx final response never came (§17.2.1). */
-  onTimeout?(tx: ServerTransaction): void;
+  onTimeout?: (tx: ServerTransaction) => void;
   /** A response could not be sent (§17.2.4). */
-  onTransportError?(err: TransportError, tx: ServerTransaction): void;
+  onTransportError?: (err: TransportError, tx: ServerTransaction) => void;
   /** The ACK for a non-2xx final response arrived. */
-  onAck?(ack: SipRequest, tx: ServerTransaction): void;
-  onTerminated?(tx: ServerTransaction): void;
+  onAck?: (ack: SipRequest, tx: ServerTransaction) => void;
+  onTerminated?: (tx: ServerTransaction) => void;
 }
 
 export abstract class ServerTransaction extends Transaction {

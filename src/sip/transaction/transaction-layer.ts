@@ -13,6 +13,7 @@ import { createResponse, type SipRequest, type SipResponse } from '../messages/i
 import {
   type MessageSource,
   type SendTarget,
+  type SentInfo,
   silentLog,
   type SipTransport,
   type TransportLog,
@@ -89,7 +90,11 @@ export class TransactionLayer {
    * The top Via gets a fresh branch unless it has one (a CANCEL reuses its
    * INVITE's branch, §9.1). ACK is not a transaction: use {@link sendAck}.
    */
-  sendRequest(req: SipRequest, target: SendTarget, handlers: ClientTransactionHandlers = {}): ClientTransaction {
+  sendRequest(
+    req: SipRequest,
+    target: SendTarget,
+    handlers: ClientTransactionHandlers = {},
+  ): ClientTransaction {
     if (req.method === 'ACK') throw new Error('ACK is sent with sendAck(), not in a transaction');
     const branch = ensureBranch(req);
     const key = clientKey(branch, req.method);
@@ -100,7 +105,7 @@ export class TransactionLayer {
   }
 
   /** Sends an ACK for a 2xx straight through the transport (§13.2.2.4: the TU's job). */
-  sendAck(ack: SipRequest, target: SendTarget): Promise<unknown> {
+  sendAck(ack: SipRequest, target: SendTarget): Promise<SentInfo> {
     ensureBranch(ack);
     return this.transport.sendRequest(ack, target);
   }

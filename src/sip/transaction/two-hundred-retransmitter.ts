@@ -87,9 +87,7 @@ export class TwoHundredRetransmitter {
     if (ack.method !== 'ACK') return false;
     const res = this.options.response;
     try {
-      return (
-        ack.callId === res.callId && ack.cseq?.seq === res.cseq?.seq && ack.to?.tag === res.to?.tag
-      );
+      return ack.callId === res.callId && ack.cseq?.seq === res.cseq?.seq && ack.to?.tag === res.to?.tag;
     } catch {
       return false;
     }

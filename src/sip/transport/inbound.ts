@@ -5,12 +5,7 @@
  * (§8.2.6, §21.4.1), and dropped otherwise. Nothing thrown here escapes to a
  * socket's event handler.
  */
-import {
-  createResponse,
-  type ParseError,
-  type SipMessage,
-  type SipResponse,
-} from '../messages/index.js';
+import { createResponse, type ParseError, type SipMessage, type SipResponse } from '../messages/index.js';
 import { stampReceived } from './via-stamp.js';
 import type { MessageSource, TransportHandler, TransportLog } from './transport-types.js';
 

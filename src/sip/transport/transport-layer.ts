@@ -123,7 +123,7 @@ export class TransportLayer implements SipTransport {
   /** Closes every listener and connection. */
   async stop(): Promise<void> {
     for (const conn of this.pool.all()) conn.close();
-    await Promise.all(this.bound.map((b) => (b.udp ?? b.stream)?.stop()));
+    await Promise.all(this.bound.map((b) => (b.udp ?? b.stream)?.stop() ?? Promise.resolve()));
     this.bound.length = 0;
     this.started = false;
   }

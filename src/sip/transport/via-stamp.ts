@@ -5,13 +5,7 @@
  * from the top Via (§18.2.2, RFC 3581 §4).
  */
 import { isIP } from 'node:net';
-import {
-  formatVia,
-  generateBranch,
-  type SipMessage,
-  splitHeaderList,
-  type Via,
-} from '../messages/index.js';
+import { formatVia, generateBranch, type SipMessage, splitHeaderList, type Via } from '../messages/index.js';
 import { defaultPort, type MessageSource, type TransportProtocol } from './transport-types.js';
 
 /** `::ffff:1.2.3.4` (a dual-stack socket's view of an IPv4 peer) as `1.2.3.4`. */
