@@ -22,9 +22,10 @@ export const MODULE_CATALOG: ReadonlyMap<string, Loader> = new Map<string, Loade
   ['mod_hash', async () => (await import('../dialplan/limit/mod-hash.js')).createModHash],
   ['mod_db', async () => (await import('../dialplan/limit/mod-db.js')).createModDb],
   ['mod_directory', async () => (await import('../directory/mod-directory.js')).createModDirectory],
+  ['mod_sip', async () => (await import('../endpoints/sip/mod-sip.js')).createModSip],
 ]);
 
-export const MODULE_ALIASES: ReadonlyMap<string, string> = new Map<string, string>();
+export const MODULE_ALIASES: ReadonlyMap<string, string> = new Map<string, string>([['mod_sofia', 'mod_sip']]);
 
 export function resolveModuleName(name: string): string {
   const n = name.trim();

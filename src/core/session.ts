@@ -142,8 +142,12 @@ export class Session {
     }
   }
 
-  /** Runs one application with CHANNEL_EXECUTE / CHANNEL_EXECUTE_COMPLETE around it. */
-  async execute(appName: string, data: string): Promise<void> {
+  /**
+   * Runs one application with CHANNEL_EXECUTE / CHANNEL_EXECUTE_COMPLETE around it.
+   * `appUuid` becomes the events' Application-UUID (an event socket client's
+   * `sendmsg` passes its Event-UUID so it can match the completion).
+   */
+  async execute(appName: string, data: string, appUuid?: string): Promise<void> {
     const app = this.core.applications.get(appName);
     const ch = this.channel;
     if (!app) {
@@ -158,7 +162,7 @@ export class Session {
     ch.applicationData = expanded;
     ch.variables.set('current_application', app.name);
     ch.variables.set('current_application_data', expanded);
-    const uuid = this.core.newUuid();
+    const uuid = appUuid ?? this.core.newUuid();
     const withApp = (ev: import('./event.js').TswEvent): void => {
       ev.addHeader('Application', app.name);
       ev.addHeader('Application-Data', expanded);
@@ -244,5 +248,23 @@ export class Session {
 
   setVariable(name: string, value: string | undefined): void {
     this.channel.variables.set(name, value);
+  }
+
+  /** Tail of the applications queued by {@link queueApplication}; they run one after another. */
+  private queuedApps: Promise<void> = Promise.resolve();
+
+  /**
+   * Queues an application to run on this channel whatever it is doing (parked,
+   * under an outbound socket's control), as FreeSWITCH's `sendmsg execute` does
+   * through the session's private event queue. Queued applications run in order;
+   * the promise settles when this one has finished. A channel that is hanging up
+   * skips what is still queued.
+   */
+  queueApplication(appName: string, data: string, appUuid?: string): Promise<void> {
+    const run = this.queuedApps.then(async () => {
+      if (this.channel.up) await this.execute(appName, data, appUuid);
+    });
+    this.queuedApps = run.catch(() => undefined);
+    return run;
   }
 }

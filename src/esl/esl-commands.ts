@@ -14,25 +14,12 @@ import { errorMessage } from '../core/errors.js';
 import type { EslCommand } from './command-reader.js';
 import type { EslConnection } from './esl-connection.js';
 import { apiResponse } from './esl-frames.js';
+import { header, splitFirst, words, type EslHandler } from './command-words.js';
+import { SESSION_COMMANDS } from './esl-session-commands.js';
 
-type Handler = (conn: EslConnection, args: string, cmd: EslCommand) => void | Promise<void>;
+type Handler = EslHandler;
 
 const NOT_FOUND = '-ERR command not found';
-
-/** Splits `word rest` at the first space; `rest` is undefined when there is no space. */
-function splitFirst(s: string): [string, string | undefined] {
-  const i = s.indexOf(' ');
-  return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
-}
-
-function words(s: string): string[] {
-  return s.split(' ').filter((w) => w.length > 0);
-}
-
-function header(cmd: EslCommand, name: string): string | undefined {
-  const n = name.toLowerCase();
-  return cmd.headers.find(([h]) => h.toLowerCase() === n)?.[1];
-}
 
 function exit(conn: EslConnection): void {
   conn.reply('+OK bye');
@@ -40,7 +27,7 @@ function exit(conn: EslConnection): void {
 }
 
 function auth(conn: EslConnection, args: string): void {
-  if (conn.authenticate(args)) {
+  if (conn.authenticate(args.trim())) {
     conn.host.log.info(`event socket ${conn.peer}: authenticated`);
     conn.reply('+OK accepted');
     return;
@@ -69,6 +56,7 @@ function bgapi(conn: EslConnection, args: string, cmd: EslCommand): void {
   const [command, rest] = splitFirst(args);
   const jobUuid = header(cmd, 'Job-UUID') || (conn.host.newUuid ?? randomUUID)();
   conn.reply(`+OK Job-UUID: ${jobUuid}`, [['Job-UUID', jobUuid]]);
+  remember(conn.jobs, jobUuid);
   const { bus } = conn.host;
   void runApi(conn, command, rest ?? '').then((reply) => {
     const ev = bus.create('BACKGROUND_JOB');
@@ -76,6 +64,15 @@ function bgapi(conn: EslConnection, args: string, cmd: EslCommand): void {
     ev.body = reply;
     bus.fire(ev);
   });
+}
+
+/** Keeps the most recent job ids only, so a client issuing endless bgapi calls cannot grow the set. */
+function remember(set: Set<string>, id: string): void {
+  set.add(id);
+  if (set.size > 1024) {
+    const oldest = set.values().next();
+    if (oldest.done !== true) set.delete(oldest.value);
+  }
 }
 
 function event(conn: EslConnection, args: string): void {
@@ -152,11 +149,6 @@ function nolog(conn: EslConnection): void {
   conn.reply('+OK no longer logging');
 }
 
-/** linger only means something to a socket that controls a channel (outbound mode). */
-function notControlling(conn: EslConnection): void {
-  conn.reply('-ERR not controlling a session');
-}
-
 /**
  * `sendevent <NAME>` with the event's headers and optional body. Headers are
  * taken as sent; Content-Length describes the command's body and is not copied.
@@ -198,9 +190,8 @@ const AFTER_AUTH: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['filter', filter],
   ['log', log],
   ['nolog', nolog],
-  ['linger', notControlling],
-  ['nolinger', notControlling],
   ['sendevent', sendevent],
+  ...SESSION_COMMANDS,
 ]);
 
 /** Commands that take no arguments may be followed by nothing at all. */

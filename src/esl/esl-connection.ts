@@ -19,8 +19,10 @@ import {
   eventFrame,
   logFrame,
   serializeEvent,
+  sessionDisconnectNotice,
 } from './esl-frames.js';
-import type { EslHost, EventFormat } from './esl-types.js';
+import { OutputQueue } from './esl-output-queue.js';
+import type { EslConnectionInfo, EslHost, EslSession, EventFormat } from './esl-types.js';
 import { EventFilters } from './event-filter.js';
 import { EventSubscription } from './event-subscription.js';
 import { executeCommand } from './esl-commands.js';
@@ -31,7 +33,23 @@ export interface EslConnectionOptions {
   authTimeoutMs: number;
   /** Commands queued beyond this stop the socket being read until the queue drains. */
   maxQueuedCommands?: number;
+  maxQueueEvents?: number;
+  maxQueueBytes?: number;
+  /** Told about every failed `auth` (the server's per-address throttle). */
+  onAuthFailure?(conn: EslConnection): void;
+  onAuthSuccess?(conn: EslConnection): void;
 }
+
+/** How an outbound connection (the `socket` application) was asked to behave. */
+export interface OutboundMode {
+  /** `async`: sendmsg is answered at once instead of after the application ran. */
+  async: boolean;
+  /** `full`: events of every channel, not only the controlled one. */
+  full: boolean;
+}
+
+/** `linger` without a time lingers this long, in seconds. */
+export const DEFAULT_LINGER_SECS = 600;
 
 /** Reasons a connection is dropped without the usual goodbye. */
 const READER_ERRORS: Record<ReaderError, string> = {
@@ -59,6 +77,22 @@ export class EslConnection {
   readonly filters = new EventFilters();
   /** Set by `log <level>`: records at this level or more severe are sent. */
   logLevel: LogLevel | undefined;
+  /** The channel this connection controls (outbound) or follows (`myevents`). */
+  session: EslSession | undefined;
+  /** Set by `myevents`: only events of {@link session} are sent. */
+  myEvents = false;
+  /** Set for a connection the `socket` application made. */
+  outbound: OutboundMode | undefined;
+  /** Seconds to keep sending events after the channel hangs up (`linger`); undefined: do not linger. */
+  lingerSecs: number | undefined;
+  /** `divert_events on`: recorded and reported; there is no embedded language whose events it would divert. */
+  divertEvents = false;
+  /** `resume`: when the socket goes away the channel carries on in the dialplan instead of hanging up. */
+  resume = false;
+  /** Job-UUIDs of this connection's bgapi jobs (their BACKGROUND_JOB passes the session filter). */
+  readonly jobs = new Set<string>();
+  private readonly out: OutputQueue;
+  private sessionEnded = false;
   private stateValue = EslConnectionState.AUTHENTICATING;
   private readonly reader = new CommandReader();
   private readonly queue: EslCommand[] = [];
@@ -78,6 +112,46 @@ export class EslConnection {
     this.remotePort = socket.remotePort ?? 0;
     this.passwordDigest = digest(opts.password);
     this.maxQueued = opts.maxQueuedCommands ?? 256;
+    this.out = new OutputQueue(
+      socket,
+      {
+        maxQueueEvents: opts.maxQueueEvents ?? 10_000,
+        maxQueueBytes: opts.maxQueueBytes ?? 16 * 1024 * 1024,
+        maxPendingOutput: opts.maxPendingOutput,
+      },
+      {
+        onDropStart: (queued) =>
+          this.host.log.warn(
+            `event socket ${this.peer}: client is not reading (${queued} events queued), dropping events`,
+          ),
+        onDropEnd: (n) =>
+          this.host.log.notice(
+            `event socket ${this.peer}: client caught up; ${n} events were dropped (${this.out.dropped} in all)`,
+          ),
+        onOverflow: (pending) => {
+          this.host.log.warn(
+            `event socket ${this.peer}: client is not reading (${pending} bytes of replies unsent), disconnecting`,
+          );
+          this.destroy();
+        },
+      },
+    );
+  }
+
+  /** Events and log lines this client lost because it did not read them in time. */
+  get droppedEvents(): number {
+    return this.out.dropped;
+  }
+
+  info(): EslConnectionInfo {
+    return {
+      peer: this.peer,
+      mode: this.outbound ? 'outbound' : 'inbound',
+      state: this.stateValue,
+      session: this.session?.uuid,
+      queuedEvents: this.out.queuedEvents,
+      droppedEvents: this.out.dropped,
+    };
   }
 
   get state(): EslConnectionState {
@@ -115,6 +189,20 @@ export class EslConnection {
     }
   }
 
+  /**
+   * Starts a connection the `socket` application opened: no auth request and no
+   * password, the connection is READY at once and waits for `connect`.
+   */
+  startOutbound(session: EslSession, mode: OutboundMode): void {
+    this.outbound = mode;
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('error', (err) => this.host.log.debug(`event socket ${this.peer}: ${err.message}`));
+    this.socket.on('close', () => this.onSocketClosed());
+    this.setState(EslConnectionState.READY);
+    this.attachSession(session);
+  }
+
   /** Constant-time password check; a match moves the connection to READY. */
   authenticate(password: string): boolean {
     const ok = timingSafeEqual(digest(password), this.passwordDigest);
@@ -122,23 +210,41 @@ export class EslConnection {
       this.setState(EslConnectionState.READY);
       clearTimeout(this.authTimer);
     }
+    if (ok) this.opts.onAuthSuccess?.(this);
+    else this.opts.onAuthFailure?.(this);
     return ok;
   }
 
-  /** Writes one frame; false when the connection is closed or was just dropped for being slow. */
+  /**
+   * Ties the connection to a channel. When the channel hangs up the client gets
+   * a disconnect notice, at once or, with `linger`, after the linger time, during
+   * which the channel's last events still arrive.
+   */
+  attachSession(session: EslSession): void {
+    this.session = session;
+    const signal = session.channel.hangupSignal;
+    if (signal.aborted) this.onSessionEnded();
+    else signal.addEventListener('abort', () => this.onSessionEnded(), { once: true });
+  }
+
+  /** Writes one frame that must not be lost (a reply); false when the connection is closed. */
   write(frame: string): boolean {
-    if (this.socket.destroyed || this.socket.writableEnded || this.stateValue === EslConnectionState.CLOSED) {
-      return false;
-    }
-    this.socket.write(frame);
-    if (this.socket.writableLength > this.opts.maxPendingOutput) {
-      this.host.log.warn(
-        `event socket ${this.peer}: client is not reading (${this.socket.writableLength} bytes unsent), disconnecting`,
-      );
-      this.destroy();
-      return false;
-    }
-    return true;
+    if (!this.writable()) return false;
+    return this.out.push(frame, false);
+  }
+
+  /** Writes an event or log frame, which a client that does not keep up loses. */
+  private writeDroppable(frame: string): boolean {
+    if (!this.writable()) return false;
+    return this.out.push(frame, true);
+  }
+
+  private writable(): boolean {
+    return !(
+      this.socket.destroyed ||
+      this.socket.writableEnded ||
+      this.stateValue === EslConnectionState.CLOSED
+    );
   }
 
   /** A `command/reply` frame. */
@@ -153,29 +259,43 @@ export class EslConnection {
   deliverEvent(ev: TswEvent, cache: Map<EventFormat, string>): void {
     if (this.stateValue !== EslConnectionState.READY) return;
     if (!this.subscription.wants(ev) || !this.filters.passes(ev)) return;
+    if (!this.sessionFilterPasses(ev)) return;
     const format = this.subscription.format;
     let body = cache.get(format);
     if (body === undefined) {
       body = serializeEvent(ev, format);
       cache.set(format, body);
     }
-    this.write(eventFrame(body, format));
+    this.writeDroppable(eventFrame(body, format));
+  }
+
+  /**
+   * With `myevents`, or on an outbound socket without `full`, only the
+   * channel's own events pass, plus the results of this connection's bgapi jobs.
+   */
+  private sessionFilterPasses(ev: TswEvent): boolean {
+    const s = this.session;
+    if (!s || !(this.myEvents || (this.outbound !== undefined && !this.outbound.full))) return true;
+    if (ev.getHeader('Unique-ID') === s.uuid) return true;
+    const job = ev.name === 'BACKGROUND_JOB' ? ev.getHeader('Job-UUID') : undefined;
+    return job !== undefined && this.jobs.has(job);
   }
 
   deliverLog(r: LogRecord): void {
     if (this.stateValue !== EslConnectionState.READY || this.logLevel === undefined) return;
     if (r.level > this.logLevel) return;
-    this.write(logFrame(r));
+    if (this.myEvents && this.session && r.uuid !== undefined && r.uuid !== this.session.uuid) return;
+    this.writeDroppable(logFrame(r));
   }
 
-  /** Sends the disconnect notice and ends the socket once it is written. */
-  close(): void {
+  /** Sends the disconnect notice (unless one was sent already) and ends the socket once it is written. */
+  close(notice = true): void {
     if (this.stateValue === EslConnectionState.CLOSING || this.stateValue === EslConnectionState.CLOSED)
       return;
-    this.write(disconnectNotice());
+    if (notice) this.write(disconnectNotice());
     this.setState(EslConnectionState.CLOSING);
     this.queue.length = 0;
-    this.socket.end();
+    this.out.end();
     // A client that never closes its side must not hold the slot forever.
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
@@ -183,7 +303,24 @@ export class EslConnection {
   /** Drops the socket without a goodbye (protocol abuse, a reader that stalled). */
   destroy(): void {
     this.queue.length = 0;
+    this.out.clear();
     this.socket.destroy();
+  }
+
+  private onSessionEnded(): void {
+    if (this.sessionEnded) return;
+    this.sessionEnded = true;
+    const s = this.session;
+    if (!s || !this.writable()) return;
+    const linger = this.lingerSecs;
+    if (linger === undefined) {
+      this.write(sessionDisconnectNotice(s.uuid, s.channel.name, undefined));
+      this.close(false);
+      return;
+    }
+    this.write(sessionDisconnectNotice(s.uuid, s.channel.name, linger));
+    // Events about the hangup are still on their way; they flow until the linger time is up.
+    setTimeout(() => this.close(), linger * 1000).unref();
   }
 
   private setState(to: EslConnectionState): void {

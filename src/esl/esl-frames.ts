@@ -21,6 +21,9 @@ export const ACL_REJECT_TEXT = 'Access denied, this address may not connect.\n';
 
 export const TOO_MANY_TEXT = 'Too many connections, try again later.\n';
 
+/** Sent to an address refused after too many failed logins. */
+export const AUTH_BLOCKED_TEXT = 'Too many failed logins from this address, try again later.\n';
+
 /** `command/reply` with `Reply-Text`, optionally followed by further headers. */
 export function commandReply(text: string, extra: ReadonlyArray<readonly [string, string]> = []): string {
   let out = `Content-Type: command/reply\nReply-Text: ${text}\n`;
@@ -36,6 +39,38 @@ export function apiResponse(body: string): string {
 
 export function disconnectNotice(text: string = DISCONNECT_TEXT): string {
   return `Content-Type: text/disconnect-notice\nContent-Length: ${Buffer.byteLength(text)}\n\n${text}`;
+}
+
+/**
+ * The notice a connection tied to a channel gets when the channel hangs up.
+ * `Content-Disposition` is `linger` (events keep coming for `Linger-Time`
+ * seconds) or `disconnect`; the headers are the ones ESL libraries look at.
+ */
+export function sessionDisconnectNotice(uuid: string, channelName: string, lingerSecs: number | undefined): string {
+  const text =
+    lingerSecs === undefined
+      ? DISCONNECT_TEXT
+      : `The channel hung up; events keep coming for ${lingerSecs} seconds.\n`;
+  let out = `Content-Type: text/disconnect-notice\nController-Session-UUID: ${uuid}\n`;
+  out += `Content-Disposition: ${lingerSecs === undefined ? 'disconnect' : 'linger'}\n`;
+  if (lingerSecs !== undefined) out += `Channel-Name: ${channelName}\nLinger-Time: ${lingerSecs}\n`;
+  return `${out}Content-Length: ${Buffer.byteLength(text)}\n\n${text}`;
+}
+
+/**
+ * The reply to an outbound socket's `connect`: the channel's data as a
+ * CHANNEL_DATA event in plain form, inside a command/reply frame, followed by
+ * the socket's mode. The values are URL-encoded as in any plain event.
+ */
+export function connectReply(ev: TswEvent, async: boolean, full: boolean): string {
+  let out = '';
+  for (const [n, v] of ev.headers) {
+    const value = Array.isArray(v) ? `ARRAY::${v.join('|:')}` : v;
+    out += `${n}: ${encodeURIComponent(value)}\n`;
+  }
+  out += 'Content-Type: command/reply\nReply-Text: +OK\n';
+  out += `Socket-Mode: ${async ? 'async' : 'static'}\nControl: ${full ? 'full' : 'single-channel'}\n`;
+  return `${out}\n`;
 }
 
 /** What mod_event_socket sends an address its ACL rejects, before the disconnect notice. */

@@ -9,9 +9,16 @@ import type { Subscription } from '../core/event-bus.js';
 import type { TswEvent } from '../core/event.js';
 import type { LogRecord } from '../core/log.js';
 import { TswError, errorMessage } from '../core/errors.js';
-import { EslConnection, plainAddress } from './esl-connection.js';
-import { ACL_REJECT_TEXT, TOO_MANY_TEXT, disconnectNotice, rudeRejection } from './esl-frames.js';
-import type { EslHost, EslServerOptions, EventFormat } from './esl-types.js';
+import { AuthThrottle } from './auth-throttle.js';
+import { EslConnection, plainAddress, type OutboundMode } from './esl-connection.js';
+import {
+  ACL_REJECT_TEXT,
+  AUTH_BLOCKED_TEXT,
+  TOO_MANY_TEXT,
+  disconnectNotice,
+  rudeRejection,
+} from './esl-frames.js';
+import type { EslConnectionInfo, EslHost, EslServerOptions, EslSession, EventFormat } from './esl-types.js';
 
 const DEFAULT_MAX_CONNECTIONS = 64;
 const DEFAULT_MAX_PENDING_OUTPUT = 8 * 1024 * 1024;
@@ -31,6 +38,7 @@ export class EslServer {
   private subscription: Subscription | undefined;
   private untap: (() => void) | undefined;
   private readonly maxConnections: number;
+  private readonly throttle: AuthThrottle;
 
   /** @throws TswError TSW_ERR_ESL when a non-loopback address has no password, or the port is invalid. */
   constructor(
@@ -50,6 +58,51 @@ export class EslServer {
       );
     }
     this.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    this.throttle = new AuthThrottle(opts.maxAuthFailures ?? 5, (opts.authBlockSeconds ?? 60) * 1000);
+  }
+
+  private inboundCount(): number {
+    let n = 0;
+    for (const c of this.connections) if (!c.outbound) n += 1;
+    return n;
+  }
+
+  /** One row per connection, inbound and outbound (the `esl status` API). */
+  status(): EslConnectionInfo[] {
+    return [...this.connections].map((c) => c.info());
+  }
+
+  /**
+   * Takes over a socket the `socket` application connected: the connection
+   * controls `session` and gets events and log lines like any other. Outbound
+   * connections do not count against max-connections.
+   */
+  adoptOutbound(socket: Socket, session: EslSession, mode: OutboundMode): EslConnection {
+    const conn = new EslConnection(socket, this.host, this.connectionOptions());
+    this.connections.add(conn);
+    conn.onClosed((c) => this.connections.delete(c));
+    conn.startOutbound(session, mode);
+    return conn;
+  }
+
+  private connectionOptions(): ConstructorParameters<typeof EslConnection>[2] {
+    const o = this.opts;
+    return {
+      password: o.password,
+      maxPendingOutput: o.maxPendingOutput ?? DEFAULT_MAX_PENDING_OUTPUT,
+      authTimeoutMs: o.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS,
+      ...(o.maxQueueEvents !== undefined ? { maxQueueEvents: o.maxQueueEvents } : {}),
+      ...(o.maxQueueBytes !== undefined ? { maxQueueBytes: o.maxQueueBytes } : {}),
+      onAuthFailure: (c) => {
+        if (this.throttle.fail(c.remoteAddress)) {
+          this.host.log.warn(
+            `event socket: ${c.remoteAddress} failed to log in ${o.maxAuthFailures ?? 5} times, ` +
+              `refusing it for ${o.authBlockSeconds ?? 60} s`,
+          );
+        }
+      },
+      onAuthSuccess: (c) => this.throttle.succeed(c.remoteAddress),
+    };
   }
 
   /** Open connections, authenticated or not. */
@@ -114,16 +167,17 @@ export class EslServer {
       this.turnAway(socket, ACL_REJECT_TEXT);
       return;
     }
-    if (this.connections.size >= this.maxConnections) {
+    if (this.throttle.isBlocked(ip)) {
+      this.host.log.debug(`event socket: ${peer} refused after repeated failed logins`);
+      this.turnAway(socket, AUTH_BLOCKED_TEXT);
+      return;
+    }
+    if (this.inboundCount() >= this.maxConnections) {
       this.host.log.warn(`event socket: ${peer} rejected, ${this.maxConnections} connections already open`);
       this.turnAway(socket, TOO_MANY_TEXT);
       return;
     }
-    const conn = new EslConnection(socket, this.host, {
-      password: this.opts.password,
-      maxPendingOutput: this.opts.maxPendingOutput ?? DEFAULT_MAX_PENDING_OUTPUT,
-      authTimeoutMs: this.opts.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS,
-    });
+    const conn = new EslConnection(socket, this.host, this.connectionOptions());
     this.connections.add(conn);
     conn.onClosed((c) => {
       this.connections.delete(c);

@@ -4,7 +4,28 @@
  * test can hand it a real {@link EventBus} with a tiny `api` function.
  */
 import type { EventBus } from '../core/event-bus.js';
+import type { TswEvent } from '../core/event.js';
+import type { HangupCause } from '../core/hangup-cause.js';
 import type { Logger, LogManager } from '../core/log.js';
+
+/**
+ * The part of a core session the event socket drives (`sendmsg`, `myevents`,
+ * the outbound `socket` application). A structural type, so the server never
+ * imports the core's Session class.
+ */
+export interface EslSession {
+  readonly uuid: string;
+  readonly channel: {
+    readonly name: string;
+    readonly up: boolean;
+    readonly hangupSignal: AbortSignal;
+    /** A channel event with every channel header, not fired. */
+    event(name: 'CHANNEL_STATE'): TswEvent;
+  };
+  /** Runs an application after any already queued; settles when it has finished. */
+  queueApplication(app: string, data: string, appUuid?: string): Promise<void>;
+  hangup(cause?: HangupCause): void;
+}
 
 /** The core services an event socket server uses. */
 export interface EslHost {
@@ -19,6 +40,10 @@ export interface EslHost {
   aclAllows?(list: string, ip: string): boolean;
   /** Defaults to crypto.randomUUID. */
   newUuid?(): string;
+  /** The live session with this UUID (for `sendmsg` and `myevents`). */
+  findSession?(uuid: string): EslSession | undefined;
+  /** True when an application of that name is registered. */
+  hasApplication?(name: string): boolean;
 }
 
 /** event_socket.conf's settings, plus the limits that keep a bad client from hurting the core. */
@@ -40,6 +65,28 @@ export interface EslServerOptions {
    * FreeSWITCH waits 25 s for `auth`; 0 disables the limit. Default 25000.
    */
   authTimeoutMs?: number;
+  /**
+   * Events (and log lines) waiting for a slow client beyond this many are
+   * dropped and counted rather than buffered. Default 10000.
+   */
+  maxQueueEvents?: number;
+  /** The same bound in bytes. Default 16 MiB. */
+  maxQueueBytes?: number;
+  /** Failed `auth` attempts from one address within a minute before it is refused. Default 5; 0 disables. */
+  maxAuthFailures?: number;
+  /** How long an address that hit maxAuthFailures is refused, in seconds. Default 60. */
+  authBlockSeconds?: number;
+}
+
+/** What `esl status` shows about one connection. */
+export interface EslConnectionInfo {
+  peer: string;
+  mode: 'inbound' | 'outbound';
+  state: string;
+  /** The channel a connection controls (outbound) or follows (`myevents`). */
+  session: string | undefined;
+  queuedEvents: number;
+  droppedEvents: number;
 }
 
 /** The event serializations a client can ask for with `event plain|json|xml`. */

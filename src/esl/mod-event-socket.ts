@@ -10,6 +10,8 @@ import type { TswModule } from '../core/module.js';
 import { readModuleSettings } from '../core/module-settings.js';
 import { aclAllows } from './builtin-acl.js';
 import { EslServer, isLoopback } from './esl-server.js';
+import { eslStatusApi } from './esl-status-api.js';
+import { socketApplication } from './outbound-socket.js';
 
 export const EVENT_SOCKET_SCHEMA = defineSchema({
   'listen-ip': { type: 'ip', default: '127.0.0.1', description: 'Address to listen on' },
@@ -18,6 +20,34 @@ export const EVENT_SOCKET_SCHEMA = defineSchema({
   'apply-inbound-acl': { type: 'string', description: 'Network list a client must match' },
   'max-connections': { type: 'int', default: 64, min: 1, max: 10_000, description: 'Concurrent clients' },
   'nat-map': { type: 'bool', default: false, description: 'Accepted for compatibility; ignored' },
+  'max-queue-events': {
+    type: 'int',
+    default: 10_000,
+    min: 10,
+    max: 1_000_000,
+    description: 'Events kept for a slow client before new ones are dropped',
+  },
+  'max-queue-bytes': {
+    type: 'int',
+    default: 16 * 1024 * 1024,
+    min: 64 * 1024,
+    max: 1024 * 1024 * 1024,
+    description: 'Bytes of events kept for a slow client before new ones are dropped',
+  },
+  'max-auth-failures': {
+    type: 'int',
+    default: 5,
+    min: 0,
+    max: 1000,
+    description: 'Failed logins per address and minute before it is refused (0: no limit)',
+  },
+  'auth-block-seconds': {
+    type: 'int',
+    default: 60,
+    min: 1,
+    max: 86_400,
+    description: 'How long an address is refused after too many failed logins',
+  },
 });
 
 /** The password shipped in the default vars.xml; never accepted off loopback. */
@@ -27,7 +57,7 @@ export function createModEventSocket(): TswModule {
   let server: EslServer | undefined;
   return {
     name: 'mod_event_socket',
-    description: 'Event socket (inbound)',
+    description: 'Event socket (inbound, and outbound through the socket application)',
     async load(ctx) {
       const { values } = readModuleSettings(ctx, 'event_socket.conf', EVENT_SOCKET_SCHEMA);
       const ip = values['listen-ip'];
@@ -43,6 +73,10 @@ export function createModEventSocket(): TswModule {
         listenPort: values['listen-port'],
         password: values.password,
         maxConnections: values['max-connections'],
+        maxQueueEvents: values['max-queue-events'],
+        maxQueueBytes: values['max-queue-bytes'],
+        maxAuthFailures: values['max-auth-failures'],
+        authBlockSeconds: values['auth-block-seconds'],
       };
       const acl = values['apply-inbound-acl'];
       if (acl !== undefined && acl !== '') opts.applyInboundAcl = acl;
@@ -54,10 +88,14 @@ export function createModEventSocket(): TswModule {
           api: (cmd, args) => core.apis.execute(cmd, args, { source: 'esl' }),
           aclAllows,
           newUuid: () => core.newUuid(),
+          findSession: (uuid) => core.sessions.get(uuid),
+          hasApplication: (name) => core.applications.get(name) !== undefined,
         },
         opts,
       );
       await server.start();
+      ctx.addApplication(socketApplication(() => server));
+      ctx.addApi(eslStatusApi(() => server));
     },
     async unload() {
       await server?.stop();

@@ -22,16 +22,28 @@ declare module 'modesl' {
       subscribe(events: string | string[], cb?: (res: Event) => void): void;
       filter(header: string, value: string, cb?: (res: Event) => void): void;
       sendRecv(command: string, cb?: (res: Event) => void): void;
+      execute(app: string, arg: string, uuid: string, cb?: (res: Event) => void): string;
+      execute(app: string, arg: string, cb?: (res: Event) => void): string;
+      /** Outbound mode: the CHANNEL_DATA the server got in reply to `connect`. */
+      getInfo(): Event | null;
       disconnect(): void;
       connected(): boolean;
       on(event: string, listener: (...args: unknown[]) => void): this;
       once(event: string, listener: (...args: unknown[]) => void): this;
+    }
+
+    /** An outbound event socket server: each call's connection arrives as `connection::ready`. */
+    class Server extends EventEmitter {
+      constructor(opts: { port?: number; host?: string; myevents?: boolean }, ready?: () => void);
+      close(cb?: () => void): void;
+      on(event: string, listener: (...args: unknown[]) => void): this;
     }
   }
 
   const esl: {
     Connection: typeof esl.Connection;
     Event: typeof esl.Event;
+    Server: typeof esl.Server;
   };
   export default esl;
 }
