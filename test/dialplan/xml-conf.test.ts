@@ -28,8 +28,7 @@ const LOCAL_1005 = [
   'set(dialed_extension=1005)',
   'set(call_timeout=30)',
   'set(hangup_after_bridge=true)',
-  'log(INFO no bridge application loaded; cannot reach ${dialed_extension})',
-  'hangup(USER_NOT_REGISTERED)',
+  'bridge(user/${dialed_extension}@${domain_name})',
 ];
 
 test('default routes local 4-digit extensions, test numbers and 9-prefixed outbound calls', async () => {
@@ -133,13 +132,16 @@ test('public transfers 1005 into default, which runs the local extension', async
   const transferAt = apps.indexOf('transfer(1005 XML default)');
   assert.ok(transferAt >= 0, apps.join(' '));
   // After the inline business-hours set, the default context's local extension runs in full,
-  // with ${dialed_extension} expanded when the log application runs.
-  const expected = LOCAL_1005.map((a) => a.replace('${dialed_extension}', '1005'));
+  // with the variables expanded when bridge runs. domain_name is the global
+  // domain here, and that domain has no user 1005.
+  const expected = LOCAL_1005.map((a) =>
+    a.replace('${dialed_extension}', '1005').replace('${domain_name}', t.core.getGlobal('domain') ?? ''),
+  );
   assert.deepEqual(apps.slice(-expected.length), expected);
   assert.ok(
     apps.indexOf('set(open_hours=true)') > transferAt || apps.indexOf('set(open_hours=false)') > transferAt,
   );
-  assert.equal(hangupCause(b), 'USER_NOT_REGISTERED');
+  assert.equal(hangupCause(b), 'SUBSCRIBER_ABSENT');
 });
 
 test('a public call to an outbound number finds no route', async () => {
