@@ -27,6 +27,23 @@
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++14", "-std=gnu++1y", "-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-Wall", "-Wextra", "-Werror"]
+    },
+    {
+      "target_name": "tsw_tdm",
+      "sources": [
+        "tdm/tdm-addon.cc", "tdm/tdm-wrap.cc", "tdm/tdm-wrap-controls.cc", "tdm/tdm-names.cc",
+        "tdm/syscalls.cc", "tdm/dahdi-driver.cc", "tdm/loop-card.cc", "tdm/loop-core.cc",
+        "tdm/loop-line.cc", "tdm/loop-audio.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "<!@(pkg-config --cflags-only-I spandsp | sed 's/-I//g')"
+      ],
+      "libraries": ["<!@(pkg-config --libs spandsp)", "-pthread"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++14", "-std=gnu++1y", "-std=gnu++17"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-pthread", "-Wall", "-Wextra", "-Werror"]
     }
   ]
 }

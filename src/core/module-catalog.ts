@@ -22,6 +22,7 @@ export const MODULE_CATALOG: ReadonlyMap<string, Loader> = new Map<string, Loade
   ['mod_hash', async () => (await import('../dialplan/limit/mod-hash.js')).createModHash],
   ['mod_db', async () => (await import('../dialplan/limit/mod-db.js')).createModDb],
   ['mod_directory', async () => (await import('../directory/mod-directory.js')).createModDirectory],
+  ['mod_media', async () => (await import('../media/mod-media.js')).createModMedia],
   ['mod_sip', async () => (await import('../endpoints/sip/mod-sip.js')).createModSip],
 ]);
 

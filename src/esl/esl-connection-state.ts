@@ -2,7 +2,7 @@
  * The life of one event socket connection.
  *
  * ```
- *   inbound accept                      outbound connect (later)
+ *   inbound accept                      outbound (socket application)
  *        │                                     │
  *        v                                     v
  *   AUTHENTICATING ──── auth ok ────────>  READY

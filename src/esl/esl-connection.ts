@@ -320,7 +320,7 @@ export class EslConnection {
     }
     this.write(sessionDisconnectNotice(s.uuid, s.channel.name, linger));
     // Events about the hangup are still on their way; they flow until the linger time is up.
-    setTimeout(() => this.close(), linger * 1000).unref();
+    setTimeout(() => this.close(false), linger * 1000).unref();
   }
 
   private setState(to: EslConnectionState): void {

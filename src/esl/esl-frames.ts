@@ -46,7 +46,11 @@ export function disconnectNotice(text: string = DISCONNECT_TEXT): string {
  * `Content-Disposition` is `linger` (events keep coming for `Linger-Time`
  * seconds) or `disconnect`; the headers are the ones ESL libraries look at.
  */
-export function sessionDisconnectNotice(uuid: string, channelName: string, lingerSecs: number | undefined): string {
+export function sessionDisconnectNotice(
+  uuid: string,
+  channelName: string,
+  lingerSecs: number | undefined,
+): string {
   const text =
     lingerSecs === undefined
       ? DISCONNECT_TEXT

@@ -39,6 +39,8 @@ export class EslServer {
   private untap: (() => void) | undefined;
   private readonly maxConnections: number;
   private readonly throttle: AuthThrottle;
+  /** Events dropped for connections that have since closed. */
+  private droppedByClosed = 0;
 
   /** @throws TswError TSW_ERR_ESL when a non-loopback address has no password, or the port is invalid. */
   constructor(
@@ -61,6 +63,17 @@ export class EslServer {
     this.throttle = new AuthThrottle(opts.maxAuthFailures ?? 5, (opts.authBlockSeconds ?? 60) * 1000);
   }
 
+  /** Events dropped for slow clients since the server started, closed connections included. */
+  get totalDropped(): number {
+    let n = this.droppedByClosed;
+    for (const c of this.connections) n += c.droppedEvents;
+    return n;
+  }
+
+  private forget(c: EslConnection): void {
+    if (this.connections.delete(c)) this.droppedByClosed += c.droppedEvents;
+  }
+
   private inboundCount(): number {
     let n = 0;
     for (const c of this.connections) if (!c.outbound) n += 1;
@@ -80,7 +93,7 @@ export class EslServer {
   adoptOutbound(socket: Socket, session: EslSession, mode: OutboundMode): EslConnection {
     const conn = new EslConnection(socket, this.host, this.connectionOptions());
     this.connections.add(conn);
-    conn.onClosed((c) => this.connections.delete(c));
+    conn.onClosed((c) => this.forget(c));
     conn.startOutbound(session, mode);
     return conn;
   }
@@ -180,7 +193,7 @@ export class EslServer {
     const conn = new EslConnection(socket, this.host, this.connectionOptions());
     this.connections.add(conn);
     conn.onClosed((c) => {
-      this.connections.delete(c);
+      this.forget(c);
       this.host.log.debug(`event socket: ${c.peer} disconnected`);
     });
     this.host.log.debug(`event socket: connection from ${peer}`);

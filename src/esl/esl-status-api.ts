@@ -1,7 +1,8 @@
 /**
  * `esl status`: the event socket's connections, one line each, with how many
  * events each has queued and how many it lost for not reading fast enough.
- * `esl status as json` gives the same as JSON.
+ * `esl status as json` gives the same as JSON. The footer counts every event
+ * dropped since the server started, including for clients that have left.
  */
 import type { ApiCommand } from '../core/api.js';
 import { usage } from '../core/api.js';
@@ -15,15 +16,18 @@ export function eslStatusApi(server: () => EslServer | undefined): ApiCommand {
     run(args) {
       const w = args.split(/\s+/).filter((x) => x !== '');
       if (w[0] !== 'status') usage(cmd);
-      const rows = server()?.status() ?? [];
-      if (w[1] === 'as' && w[2] === 'json') return `${JSON.stringify({ row_count: rows.length, rows })}\n`;
+      const srv = server();
+      const rows = srv?.status() ?? [];
+      const dropped = srv?.totalDropped ?? 0;
+      if (w[1] === 'as' && w[2] === 'json') {
+        return `${JSON.stringify({ row_count: rows.length, rows, total_dropped: dropped })}\n`;
+      }
       const cols = ['peer', 'mode', 'state', 'session', 'queued', 'dropped'];
       const lines = rows.map((r) =>
         [r.peer, r.mode, r.state, r.session ?? '', String(r.queuedEvents), String(r.droppedEvents)].join(','),
       );
-      const dropped = rows.reduce((n, r) => n + r.droppedEvents, 0);
       const body = rows.length > 0 ? `${cols.join(',')}\n${lines.join('\n')}\n` : '';
-      return `${body}\n${rows.length} total, ${dropped} events dropped.\n`;
+      return `${body}\n${rows.length} total, ${dropped} events dropped since start.\n`;
     },
   };
   return cmd;

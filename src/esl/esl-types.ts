@@ -56,8 +56,8 @@ export interface EslServerOptions {
   /** Connections beyond this many are turned away. Default 64. */
   maxConnections?: number;
   /**
-   * A client whose unsent output grows past this many bytes is disconnected, so
-   * a stalled reader cannot make the core buffer events without bound. Default 8 MiB.
+   * A client whose unsent replies (not events: those are dropped, see
+   * maxQueueEvents) grow past this many bytes is disconnected. Default 8 MiB.
    */
   maxPendingOutput?: number;
   /**

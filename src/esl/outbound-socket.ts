@@ -54,7 +54,10 @@ function connectTo(host: string, port: number, signal: AbortSignal): Promise<Soc
       reject(err);
     };
     const onAbort = (): void => fail(new Error('the channel hung up'));
-    const timer = setTimeout(() => fail(new Error(`no connection within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`no connection within ${CONNECT_TIMEOUT_MS} ms`)),
+      CONNECT_TIMEOUT_MS,
+    );
     signal.addEventListener('abort', onAbort, { once: true });
     sock.once('error', fail);
     sock.once('connect', () => {
@@ -83,7 +86,9 @@ export async function runSocketApp(server: EslServer, session: Session, data: st
     session.setVariable('socket_error', errorMessage(err));
     return;
   }
-  session.log.info(`socket: ${session.channel.name} is under the control of ${where}`, { uuid: session.uuid });
+  session.log.info(`socket: ${session.channel.name} is under the control of ${where}`, {
+    uuid: session.uuid,
+  });
   const conn = server.adoptOutbound(sock, session, target.mode);
   const closed = new Promise<void>((resolve) => conn.onClosed(() => resolve()));
   const signal = session.channel.hangupSignal;

@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import esl from 'modesl';
+import { ChannelState } from '../../src/core/channel-state.js';
 import { startTestCore, waitFor, type TestCore } from '../support/core-harness.js';
 import { RawClient, type Frame } from './raw-client.js';
 
@@ -32,7 +33,7 @@ async function parkedCall(): Promise<string> {
   const res = await t.api('originate null/esl-proto &park');
   const uuid = /^\+OK (\S+)\n$/.exec(res)?.[1];
   assert.ok(uuid, res);
-  await waitFor(() => t.core.sessions.get(uuid)?.channel.state === 'CS_PARK', 2000, 'parked');
+  await waitFor(() => t.core.sessions.get(uuid)?.channel.state === ChannelState.CS_PARK, 2000, 'parked');
   return uuid;
 }
 
@@ -58,7 +59,7 @@ test('modesl execute of set on a parked leg runs it, and uuid_getvar shows the v
     assert.equal(done.getHeader('Event-Name'), 'CHANNEL_EXECUTE_COMPLETE');
     assert.equal(done.getHeader('Application'), 'set');
     assert.equal(await t.api(`uuid_getvar ${uuid} foo`), 'bar');
-    assert.equal(t.core.sessions.get(uuid)?.channel.state, 'CS_PARK', 'the channel stays parked');
+    assert.equal(t.core.sessions.get(uuid)?.channel.state, ChannelState.CS_PARK, 'the channel stays parked');
   } finally {
     conn.disconnect();
     await kill(uuid);
@@ -100,7 +101,9 @@ test('sendmsg hangup ends the call with the given cause', async () => {
     const r = await c.command(`sendmsg ${uuid}\ncall-command: hangup\nhangup-cause: USER_BUSY`);
     assert.equal(r.headers['Reply-Text'], '+OK');
     await waitFor(() => t.core.sessions.get(uuid) === undefined, 2000, 'hung up');
-    const done = t.events.find((e) => e.name === 'CHANNEL_HANGUP_COMPLETE' && e.getHeader('Unique-ID') === uuid);
+    const done = t.events.find(
+      (e) => e.name === 'CHANNEL_HANGUP_COMPLETE' && e.getHeader('Unique-ID') === uuid,
+    );
     assert.equal(done?.getHeader('Hangup-Cause'), 'USER_BUSY');
   } finally {
     c.close();
@@ -149,7 +152,10 @@ test('myevents <uuid> delivers only that channel’s events', async () => {
     });
     assert.equal(last.headers['Content-Type'], 'text/event-json');
     assert.ok(seen.length >= 2);
-    assert.ok(seen.every((u) => u === mine), `only ${mine}: ${seen.join(' ')}`);
+    assert.ok(
+      seen.every((u) => u === mine),
+      `only ${mine}: ${seen.join(' ')}`,
+    );
     // Without linger, the hangup ends the connection with a disconnect notice.
     const notice = await readUntil(c, (f) => f.headers['Content-Type'] === 'text/disconnect-notice');
     assert.equal(notice.headers['Content-Disposition'], 'disconnect');
@@ -187,8 +193,11 @@ test('log streams log/data frames from the core with FreeSWITCH’s headers unti
   const c = await RawClient.authed(t.eslPort, PASSWORD);
   try {
     assert.equal((await c.command('log info')).headers['Reply-Text'], '+OK log level info [6]');
-    t.core.sessions.get(uuid)?.queueApplication('log', 'NOTICE streamed-line-42');
-    const f = await readUntil(c, (x) => x.headers['Content-Type'] === 'log/data' && x.body.includes('streamed-line-42'));
+    void t.core.sessions.get(uuid)?.queueApplication('log', 'NOTICE streamed-line-42');
+    const f = await readUntil(
+      c,
+      (x) => x.headers['Content-Type'] === 'log/data' && x.body.includes('streamed-line-42'),
+    );
     assert.equal(f.headers['Log-Level'], '5');
     assert.equal(f.headers['Text-Channel'], '2');
     assert.equal(f.headers['User-Data'], uuid);
@@ -267,7 +276,10 @@ test('unknown or malformed commands get -ERR replies and the connection stays us
 test('event xml frames arrive as text/event-xml', async () => {
   const c = await RawClient.authed(t.eslPort, PASSWORD);
   try {
-    assert.equal((await c.command('event xml CHANNEL_CREATE')).headers['Reply-Text'], '+OK event listener enabled xml');
+    assert.equal(
+      (await c.command('event xml CHANNEL_CREATE')).headers['Reply-Text'],
+      '+OK event listener enabled xml',
+    );
     const uuid = await parkedCall();
     const f = await c.readFrame();
     assert.equal(f.headers['Content-Type'], 'text/event-xml');

@@ -9,6 +9,7 @@ import type { Core } from '../../core/core.js';
 import type { ChannelMessage, Endpoint, OutgoingRequest, OutgoingResult } from '../../core/endpoint.js';
 import type { HangupCause } from '../../core/hangup-cause.js';
 import type { Session } from '../../core/session.js';
+import { attachLoopbackMedia } from './loopback-media.js';
 
 interface Pair {
   a: Session;
@@ -58,6 +59,7 @@ export function createLoopbackEndpoint(core: Core): Endpoint {
         const pair = { a, b };
         pairs.set(a.uuid, pair);
         pairs.set(b.uuid, pair);
+        attachLoopbackMedia(core, a, b);
         a.start();
         b.start();
         return Promise.resolve({ ok: true, session: a });

@@ -35,7 +35,8 @@ export class SipDigestAuth {
   domainFor(realm: string): string {
     const dir = directoryService(this.core)?.directory;
     if (dir?.domain(realm) !== undefined) return realm;
-    if (isIP(realm.replace(/^\[|\]$/g, '')) !== 0) return directoryService(this.core)?.defaultDomain() ?? realm;
+    if (isIP(realm.replace(/^\[|\]$/g, '')) !== 0)
+      return directoryService(this.core)?.defaultDomain() ?? realm;
     return realm;
   }
 
@@ -43,7 +44,12 @@ export class SipDigestAuth {
     let c = this.challengers.get(realm);
     if (c === undefined) {
       // MD5 only: it is what the directory's a1-hash holds and what phones (and SIPp) answer.
-      c = new DigestChallenger({ realm, secret: this.secret, algorithms: ['MD5'], now: () => this.core.timers.now() });
+      c = new DigestChallenger({
+        realm,
+        secret: this.secret,
+        algorithms: ['MD5'],
+        now: () => this.core.timers.now(),
+      });
       this.challengers.set(realm, c);
     }
     return c;
@@ -91,7 +97,13 @@ export class SipDigestAuth {
   }
 
   /** Sends a 401 or 407 with a fresh challenge. */
-  challenge(tx: ServerTransaction, status: 401 | 407, realm: string, stale: boolean, decorate: (r: SipResponse) => void): void {
+  challenge(
+    tx: ServerTransaction,
+    status: 401 | 407,
+    realm: string,
+    stale: boolean,
+    decorate: (r: SipResponse) => void,
+  ): void {
     const res = tx.createResponse(status);
     const name = status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate';
     for (const c of this.challenger(realm).challenge({ stale })) res.addHeader(name, c);

@@ -76,7 +76,12 @@ export class InboundCall implements SipCallLeg {
     });
     this.session.setVariable('origination_uuid', undefined);
     const localTag = generateTag();
-    this.dialog = Dialog.asUas(invite, localTag, profile.contact(ruri?.user, source.transport), source.transport);
+    this.dialog = Dialog.asUas(
+      invite,
+      localTag,
+      profile.contact(ruri?.user, source.transport),
+      source.transport,
+    );
     const via = invite.via;
     if (via !== undefined && (via.received !== undefined || typeof via.rport === 'number')) {
       this.natTarget = { host: source.address, port: source.port, transport: source.transport };
@@ -86,8 +91,14 @@ export class InboundCall implements SipCallLeg {
       profile.media.negotiated(this.mediaInfo, sdp);
       this.setCodecVars(sdp);
     } else {
-      const local = profile.media.allocate(this.mediaInfo, profile.cfg.sdpIp) ?? { ip: profile.cfg.sdpIp, port: 0 };
-      this.lateOffer = buildOffer(profile.cfg.inboundCodecs, { ...local, ptDynStart: profile.cfg.settings['rfc2833-pt'] });
+      const local = profile.media.allocate(this.mediaInfo, profile.cfg.sdpIp) ?? {
+        ip: profile.cfg.sdpIp,
+        port: 0,
+      };
+      this.lateOffer = buildOffer(profile.cfg.inboundCodecs, {
+        ...local,
+        ptDynStart: profile.cfg.settings['rfc2833-pt'],
+      });
       this.localSdp = serializeSdp(this.lateOffer);
     }
     profile.addLeg(uuid, this);

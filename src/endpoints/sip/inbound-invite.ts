@@ -68,14 +68,22 @@ function negotiate(profile: SipProfile, req: SipRequest, uuid: string): AnswerRe
   if (local === undefined) return null;
   try {
     const offer = parseSdp(req.body);
-    const r = answerOffer(offer, profile.cfg.inboundCodecs, { ...local, ptDynStart: profile.cfg.settings['rfc2833-pt'] });
+    const r = answerOffer(offer, profile.cfg.inboundCodecs, {
+      ...local,
+      ptDynStart: profile.cfg.settings['rfc2833-pt'],
+    });
     return r.rejected ? null : r;
   } catch {
     return null;
   }
 }
 
-export function acceptInvite(profile: SipProfile, req: SipRequest, tx: ServerTransaction, source: MessageSource): void {
+export function acceptInvite(
+  profile: SipProfile,
+  req: SipRequest,
+  tx: ServerTransaction,
+  source: MessageSource,
+): void {
   if (!(tx instanceof ServerInviteTransaction)) return;
   const routing = authorize(profile, req, tx, source);
   if (routing === undefined) return;

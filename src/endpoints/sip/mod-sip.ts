@@ -48,7 +48,8 @@ export function createModSip(options: ModSipOptions = {}): TswModule {
       }
       const configs = readProfiles(conf);
       const [endpoint, alias] = createSipEndpoints(core, profiles);
-      if (endpoint === undefined || alias === undefined) throw new TswError('TSW_ERR_MODULE', 'no SIP endpoint');
+      if (endpoint === undefined || alias === undefined)
+        throw new TswError('TSW_ERR_MODULE', 'no SIP endpoint');
       for (const cfg of configs) {
         const p = new SipProfile(core, cfg, endpoint, core.logs.logger(`sofia/${cfg.name}`));
         if (options.media) p.media = options.media(p);
@@ -67,7 +68,10 @@ export function createModSip(options: ModSipOptions = {}): TswModule {
       const svc = directoryService(core);
       if (svc !== undefined) {
         const fn = contactLookup(profiles, () => svc.defaultDomain());
-        const undo = [svc.registerDialFunction('sofia_contact', fn), svc.registerDialFunction('sip_contact', fn)];
+        const undo = [
+          svc.registerDialFunction('sofia_contact', fn),
+          svc.registerDialFunction('sip_contact', fn),
+        ];
         ctx.onUnload(() => undo.forEach((u) => u()));
       } else {
         ctx.log.warn('mod_directory is not loaded: ${sofia_contact()} will not find registrations');

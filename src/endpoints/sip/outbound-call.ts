@@ -73,7 +73,8 @@ export class OutboundCall implements SipCallLeg {
     const p = this.profile;
     const ruri = this.params.ruri;
     const req = new SipRequest('INVITE', ruri);
-    const fromHost = this.session.getVariable('sip_from_host') ?? hostForHeader(p.address(this.target.transport).host);
+    const fromHost =
+      this.session.getVariable('sip_from_host') ?? hostForHeader(p.address(this.target.transport).host);
     const name = this.params.callerIdName === '' ? '' : `${quote(this.params.callerIdName)} `;
     const toUri: SipUri = { ...ruri, params: new Map(), headers: [] };
     req.addHeader('Max-Forwards', '70');
@@ -188,7 +189,12 @@ export class OutboundCall implements SipCallLeg {
     const challenge = selectChallenge(res.getHeaders(header));
     if (challenge === undefined) return false;
     this.authTried = true;
-    const answer = answerChallenge(challenge, { username: user, password }, 'INVITE', formatUri(this.params.ruri));
+    const answer = answerChallenge(
+      challenge,
+      { username: user, password },
+      'INVITE',
+      formatUri(this.params.ruri),
+    );
     this.cseq++;
     this.invite = this.buildInvite([[authorizationHeaderFor(res.status), answer.header]]);
     this.send();

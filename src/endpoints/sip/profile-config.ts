@@ -26,7 +26,13 @@ export const PROFILE_SCHEMA = defineSchema({
   'rtp-port-min': { type: 'port', default: 16384, description: 'Lowest RTP port handed out' },
   'rtp-port-max': { type: 'port', default: 32768, description: 'Highest RTP port handed out' },
   'session-timeout': { type: 'int', default: 0, min: 0, max: 86400, description: 'RFC 4028 interval; 0 off' },
-  'rtp-timeout-sec': { type: 'int', default: 0, min: 0, max: 86400, description: 'Hang up after this much silence' },
+  'rtp-timeout-sec': {
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 86400,
+    description: 'Hang up after this much silence',
+  },
   tls: { type: 'bool', default: false, description: 'Also listen for SIP over TLS' },
   'tls-sip-port': { type: 'port', default: 5061, min: 0, description: 'TLS port' },
   'tls-cert-dir': { type: 'string', description: 'Directory holding agent.pem (certificate and key)' },
@@ -34,8 +40,20 @@ export const PROFILE_SCHEMA = defineSchema({
   'min-register-expires': { type: 'int', default: 60, min: 1, max: 86400, description: 'Shorter gets 423' },
   'max-register-expires': { type: 'int', default: 3600, min: 1, max: 604800, description: 'Longer is cut' },
   'auth-fail-max': { type: 'int', default: 5, min: 1, max: 1000, description: 'Failures before a ban' },
-  'auth-fail-window-sec': { type: 'int', default: 60, min: 1, max: 86400, description: 'Window failures count in' },
-  'auth-ban-sec': { type: 'int', default: 300, min: 0, max: 604800, description: 'Ban length; 0 disables bans' },
+  'auth-fail-window-sec': {
+    type: 'int',
+    default: 60,
+    min: 1,
+    max: 86400,
+    description: 'Window failures count in',
+  },
+  'auth-ban-sec': {
+    type: 'int',
+    default: 300,
+    min: 0,
+    max: 604800,
+    description: 'Ban length; 0 disables bans',
+  },
   'user-agent-string': { type: 'string', default: 'typeswitch', description: 'User-Agent/Server header' },
 });
 
@@ -86,7 +104,11 @@ export function readProfile(node: XmlNode): ProfileConfig {
     });
   }
   const settings = firstChild(node, 'settings');
-  const { values, errors } = validateParams(readParamList(settings), PROFILE_SCHEMA, settings?.loc ?? node.loc);
+  const { values, errors } = validateParams(
+    readParamList(settings),
+    PROFILE_SCHEMA,
+    settings?.loc ?? node.loc,
+  );
   if (errors.length > 0) {
     throw new TswError(
       'TSW_ERR_CONFIG_PARAM',
@@ -110,16 +132,26 @@ export function readProfile(node: XmlNode): ProfileConfig {
     tlsFiles = { cert: `${dir}/agent.pem`, key: `${dir}/agent.pem` };
   }
   const withDtmf = (list: CodecName[]): CodecName[] =>
-    values['dtmf-type'] === 'rfc2833' && !list.includes('telephone-event') ? [...list, 'telephone-event'] : list;
+    values['dtmf-type'] === 'rfc2833' && !list.includes('telephone-event')
+      ? [...list, 'telephone-event']
+      : list;
   return {
     name,
     settings: values,
     sdpIp: values['ext-rtp-ip'] ?? values['rtp-ip'] ?? values['sip-ip'],
     inboundCodecs: withDtmf(
-      parseCodecList(values['inbound-codec-prefs'], paramLoc(settings, 'inbound-codec-prefs'), 'inbound-codec-prefs'),
+      parseCodecList(
+        values['inbound-codec-prefs'],
+        paramLoc(settings, 'inbound-codec-prefs'),
+        'inbound-codec-prefs',
+      ),
     ),
     outboundCodecs: withDtmf(
-      parseCodecList(values['outbound-codec-prefs'], paramLoc(settings, 'outbound-codec-prefs'), 'outbound-codec-prefs'),
+      parseCodecList(
+        values['outbound-codec-prefs'],
+        paramLoc(settings, 'outbound-codec-prefs'),
+        'outbound-codec-prefs',
+      ),
     ),
     tlsFiles,
   };

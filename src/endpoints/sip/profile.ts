@@ -90,7 +90,6 @@ export class SipProfile implements TransactionUser {
   async start(): Promise<void> {
     await this.transport.start();
     this.layer.setUser(this);
-    // UDP and TCP share the port: with sip-port 0, TCP takes whatever UDP got... or its own.
     this.sweepTimer = this.core.timers.setInterval(() => this.registrar.sweep(), 1000);
     this.sweepTimer.unref?.();
     this.state = 'running';

@@ -52,7 +52,8 @@ export class Registrar {
   /** The dial-string target of a binding: `<contact>` plus `fs_path` when reached through NAT. */
   dialTarget(b: Binding): string {
     const path = b.nat ? `;fs_path=${hostForHeader(b.networkIp)}:${b.networkPort}` : '';
-    const transport = b.transport !== 'UDP' && !/;transport=/i.test(b.uri) ? `;transport=${b.transport.toLowerCase()}` : '';
+    const transport =
+      b.transport !== 'UDP' && !/;transport=/i.test(b.uri) ? `;transport=${b.transport.toLowerCase()}` : '';
     return `sip/${this.profile.name}/${b.uri}${transport}${path}`;
   }
 
@@ -77,7 +78,8 @@ export class Registrar {
     const outcome = this.apply(req, auth.username, auth.domain, source);
     if (typeof outcome === 'number') {
       const res = tx.createResponse(outcome);
-      if (outcome === 423) res.addHeader('Min-Expires', String(this.profile.cfg.settings['min-register-expires']));
+      if (outcome === 423)
+        res.addHeader('Min-Expires', String(this.profile.cfg.settings['min-register-expires']));
       this.profile.decorate(res);
       tx.respond(res);
       return;

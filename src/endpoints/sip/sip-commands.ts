@@ -79,7 +79,11 @@ function registrations(core: Core, p: SipProfile): string {
   return `${out.join('\n')}\n`;
 }
 
-export function createSipApi(core: Core, name: string, profiles: ReadonlyMap<string, SipProfile>): ApiCommand {
+export function createSipApi(
+  core: Core,
+  name: string,
+  profiles: ReadonlyMap<string, SipProfile>,
+): ApiCommand {
   const cmd: ApiCommand = {
     name,
     description: 'SIP endpoint status and control',

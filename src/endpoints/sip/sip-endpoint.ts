@@ -29,7 +29,12 @@ export function parseDialTarget(text: string): { ruri: SipUri; path: SendTarget 
   let path: SendTarget | undefined;
   if (typeof fsPath === 'string' && fsPath !== '') {
     try {
-      const hp = parseHostPort(decodeURIComponent(fsPath).replace(/^<?sips?:/i, '').replace(/>$/, ''), 'fs_path');
+      const hp = parseHostPort(
+        decodeURIComponent(fsPath)
+          .replace(/^<?sips?:/i, '')
+          .replace(/>$/, ''),
+        'fs_path',
+      );
       path = { ...targetOfUri(uri), host: hp.host.replace(/^\[|\]$/g, '') };
       if (hp.port !== undefined) path.port = hp.port;
     } catch {
@@ -97,7 +102,10 @@ function placeCall(
   const call = new OutboundCall(profile, session, {
     ruri: target.ruri,
     path: target.path,
-    offer: buildOffer(profile.cfg.outboundCodecs, { ...local, ptDynStart: profile.cfg.settings['rfc2833-pt'] }),
+    offer: buildOffer(profile.cfg.outboundCodecs, {
+      ...local,
+      ptDynStart: profile.cfg.settings['rfc2833-pt'],
+    }),
     callerIdName: p.caller_id_name,
     callerIdNumber: p.caller_id_number === '' ? '0000000000' : p.caller_id_number,
   });

@@ -14,7 +14,11 @@ function uriParts(prefix: string, uri: Uri | undefined, into: Map<string, string
   if (uri.port !== undefined) into.set(`${prefix}_port`, String(uri.port));
 }
 
-export function inboundVariables(profileName: string, req: SipRequest, source: MessageSource): Map<string, string> {
+export function inboundVariables(
+  profileName: string,
+  req: SipRequest,
+  source: MessageSource,
+): Map<string, string> {
   const v = new Map<string, string>();
   v.set('sip_profile_name', profileName);
   v.set('sofia_profile_name', profileName);

@@ -88,7 +88,12 @@ export class Dialog {
   }
 
   /** The UAS side of a dialog created by `req` (§12.1.1): route set in Record-Route order. */
-  static asUas(req: SipRequest, localTag: string, localContact: string, transport: TransportProtocol): Dialog {
+  static asUas(
+    req: SipRequest,
+    localTag: string,
+    localContact: string,
+    transport: TransportProtocol,
+  ): Dialog {
     const contact = req.contact;
     return new Dialog({
       callId: req.callId ?? '',
@@ -106,7 +111,12 @@ export class Dialog {
   }
 
   /** The UAC side of a dialog created by a response to `req` (§12.1.2): route set reversed. */
-  static asUac(req: SipRequest, res: SipResponse, localContact: string, transport: TransportProtocol): Dialog {
+  static asUac(
+    req: SipRequest,
+    res: SipResponse,
+    localContact: string,
+    transport: TransportProtocol,
+  ): Dialog {
     return new Dialog({
       callId: req.callId ?? '',
       localTag: req.from?.tag ?? '',

@@ -5,7 +5,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   freePort,
@@ -113,14 +114,22 @@ export async function startSipCore(opts: {
   for (const p of opts.profiles) {
     const port = await freeSipPort();
     ports[p.name] = port;
-    const params = { 'sip-ip': '127.0.0.1', 'sip-port': String(port), 'rtp-port-min': '20000', 'rtp-port-max': '20100', ...p.params };
+    const params = {
+      'sip-ip': '127.0.0.1',
+      'sip-port': String(port),
+      'rtp-port-min': '20000',
+      'rtp-port-max': '20100',
+      ...p.params,
+    };
     const lines = Object.entries(params).map(([k, v]) => `      <param name="${k}" value="${v}"/>`);
     writeFileSync(
       join(conf, 'sip_profiles', `${p.name}.xml`),
       `<include>\n  <profile name="${p.name}">\n    <settings>\n${lines.join('\n')}\n    </settings>\n  </profile>\n</include>\n`,
     );
   }
-  const users = (opts.users ?? []).map((u) => userXml(u.id, u.password, u.context ?? 'sip_trusted')).join('\n');
+  const users = (opts.users ?? [])
+    .map((u) => userXml(u.id, u.password, u.context ?? 'sip_trusted'))
+    .join('\n');
   writeFileSync(
     join(conf, 'directory', 'default.xml'),
     `<include><domain name="$\${domain}"><params><param name="dial-string" value="\${sofia_contact(\${dialed_user}@\${dialed_domain})}"/></params><groups><group name="default"><users>${users}</users></group></groups></domain></include>\n`,
@@ -137,7 +146,10 @@ export interface SippResult {
 }
 
 /** Runs SIPp with `args` (scenario paths relative to test/fixtures/sipp) and waits for it to exit. */
-export function runSipp(args: string[], timeoutMs = 25_000): { done: Promise<SippResult>; child: ChildProcess } {
+export function runSipp(
+  args: string[],
+  timeoutMs = 25_000,
+): { done: Promise<SippResult>; child: ChildProcess } {
   const child = spawn('sipp', args, { cwd: SIPP_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -159,7 +171,12 @@ export function killSipp(child: ChildProcess): void {
 }
 
 /** The common SIPp options: one call, no stdin, 20 s limit, errors traced to a log in a temp dir. */
-export function sippArgs(scenario: string, remote: string, localPort: number, extra: string[] = []): string[] {
+export function sippArgs(
+  scenario: string,
+  remote: string,
+  localPort: number,
+  extra: string[] = [],
+): string[] {
   return [
     remote,
     '-sf',
@@ -179,4 +196,17 @@ export function sippArgs(scenario: string, remote: string, localPort: number, ex
     join(process.env.TMPDIR ?? '/tmp', `sipp-${process.pid}-${localPort}.err`),
     ...extra,
   ];
+}
+
+/**
+ * A copy of a scenario with `{{name}}` placeholders filled in (SIPp cannot
+ * take a response code from a variable). Returns the copy's absolute path.
+ */
+export function scenarioWith(name: string, values: Record<string, string>): string {
+  let text = readFileSync(join(SIPP_DIR, name), 'utf8');
+  for (const [k, v] of Object.entries(values)) text = text.split(`{{${k}}}`).join(v);
+  const dir = mkdtempSync(join(tmpdir(), 'tsw-sipp-'));
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
 }
