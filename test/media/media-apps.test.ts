@@ -32,7 +32,10 @@ function rms(s: Int16Array): number {
  */
 function assertLasted(s: Int16Array, start: number, samples: number): void {
   const audible = s.length - start - longestQuietRun(s.subarray(start + samples - 500), 300);
-  assert.ok(audible >= samples - 40 && audible <= samples + 480, `sound lasted ${audible} samples, not ${samples}`);
+  assert.ok(
+    audible >= samples - 40 && audible <= samples + 480,
+    `sound lasted ${audible} samples, not ${samples}`,
+  );
 }
 
 /** Records the a leg while `play` runs on the b leg, then hangs up and returns the samples. */
@@ -79,7 +82,9 @@ test('playback of a WAV file plays it to the other leg', async () => {
 
 test('gentones plays its cadence: two 200 ms bursts with 200 ms of silence between', async () => {
   const { a, b } = await parkedPair(t);
-  const s = await recordWhile('cadence.wav', a, () => b.queueApplication('gentones', '%(200,200,852+1477)|2'));
+  const s = await recordWhile('cadence.wav', a, () =>
+    b.queueApplication('gentones', '%(200,200,852+1477)|2'),
+  );
   const start = firstAbove(s, 300);
   assert.ok(start >= 0);
   assert.ok(longestQuietRun(s.subarray(start, start + 1550), 300) < 20, 'first burst is continuous');
@@ -113,7 +118,8 @@ test('send_dtmf on one leg is read as digits on the other, with the terminator',
   const { a, b } = await parkedPair(t);
   const digits: string[] = [];
   const sub = t.core.bus.subscribe((ev) => {
-    if (ev.name === 'DTMF' && ev.getHeader('Unique-ID') === b.uuid) digits.push(ev.getHeader('DTMF-Digit') ?? '');
+    if (ev.name === 'DTMF' && ev.getHeader('Unique-ID') === b.uuid)
+      digits.push(ev.getHeader('DTMF-Digit') ?? '');
   });
   const reading = b.queueApplication('read', '1 4 silence_stream://100 got 3000 # 2000');
   await a.queueApplication('send_dtmf', '123#');
@@ -168,5 +174,8 @@ test('playback of a missing file logs why, sets playback_status and the dialplan
   await waitFor(() => b.getVariable('after_playback') === 'ran', 3000, 'next application');
   untap();
   assert.equal(b.getVariable('playback_status'), 'FILE_NOT_FOUND');
-  assert.ok(logged.some((l) => /playback.*cannot play no-such-prompt\.wav/.test(l)), logged.join('\n'));
+  assert.ok(
+    logged.some((l) => /playback.*cannot play no-such-prompt\.wav/.test(l)),
+    logged.join('\n'),
+  );
 });

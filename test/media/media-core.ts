@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ChannelState } from '../../src/core/channel-state.js';
 import type { Session } from '../../src/core/session.js';
 import { channelMediaOf, type ChannelMedia } from '../../src/media/channel-media.js';
 import { makeBaseDir, startTestCore, waitFor, type TestCore } from '../support/core-harness.js';
@@ -50,6 +51,10 @@ export async function parkedPair(t: TestCore): Promise<ParkedPair> {
   assert.ok(a, 'a leg exists');
   const b = t.core.sessions.get(a.getVariable('other_loopback_leg_uuid') ?? '');
   assert.ok(b, 'b leg exists');
-  await waitFor(() => b.channel.state === 'CS_PARK' && a.channel.state === 'CS_PARK', 3000, 'both legs parked');
+  await waitFor(
+    () => b.channel.state === ChannelState.CS_PARK && a.channel.state === ChannelState.CS_PARK,
+    3000,
+    'both legs parked',
+  );
   return { a, b };
 }

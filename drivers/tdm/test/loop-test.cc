@@ -94,6 +94,7 @@ void TestAnswerAndDisconnect() {
   auto fxo = card.OpenChannel(2);
   fxo->Hook(HookOp::kOffHook);
   card.Advance(40);
+  CHECK(OfType(Drain(*fxs), EventType::kRingOffHook).size() == 1);
   fxs->Hook(HookOp::kOffHook);
   card.Advance(40);
   auto ev = Drain(*fxo);
@@ -170,7 +171,7 @@ void TestDtmfAndCallerId() {
   CHECK(DecodeDtmf(*fxo) == "159#D");
   Drain(*fxo);
   card.RingWithCallerId(1, "5551234");
-  card.Advance(1500);
+  card.Advance(2000);
   CHECK(DecodeDtmf(*fxo) == "A5551234C");
   CHECK(OfType(Drain(*fxo), EventType::kRingerOn).size() == 1);
 }

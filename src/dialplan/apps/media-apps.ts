@@ -48,7 +48,10 @@ async function gentones(media: ChannelMedia, s: Session, data: string): Promise<
   if (loopsText !== undefined) {
     const loops = Number(loopsText.trim());
     if (!Number.isInteger(loops) || loops === 0 || loops < -1) {
-      throw new TswError('TSW_ERR_API_ARGS', `gentones: loops must be -1 or a positive integer, not "${loopsText}"`);
+      throw new TswError(
+        'TSW_ERR_API_ARGS',
+        `gentones: loops must be -1 or a positive integer, not "${loopsText}"`,
+      );
     }
     spec.loops = loops < 0 ? 0 : loops;
   }
@@ -129,7 +132,10 @@ async function sendDtmf(media: ChannelMedia, s: Session, data: string): Promise<
   const [digitsText = '', durText] = data.trim().split('@');
   const digits = digitsText.toUpperCase();
   if (!DTMF_DIGITS.test(digits)) {
-    throw new TswError('TSW_ERR_API_ARGS', `send_dtmf: "${digitsText}" holds a character that is not 0-9 * # A-D`);
+    throw new TswError(
+      'TSW_ERR_API_ARGS',
+      `send_dtmf: "${digitsText}" holds a character that is not 0-9 * # A-D`,
+    );
   }
   const durationMs = durText === undefined ? 100 : Number(durText);
   if (!Number.isInteger(durationMs) || durationMs < 40 || durationMs > 8000) {
@@ -156,11 +162,16 @@ async function sendDtmf(media: ChannelMedia, s: Session, data: string): Promise<
 /** The applications mod_media registers. */
 export function mediaApplications(media: ChannelMedia): Application[] {
   return [
-    app('playback', 'Play a WAV file, tone or silence', '<file>|tone_stream://<tone>|silence_stream://<ms>', (s, d) =>
-      playback(media, s, d),
+    app(
+      'playback',
+      'Play a WAV file, tone or silence',
+      '<file>|tone_stream://<tone>|silence_stream://<ms>',
+      (s, d) => playback(media, s, d),
     ),
     app('gentones', 'Generate tones', '<tone>[|<loops>]', (s, d) => gentones(media, s, d)),
-    app('record', 'Record the channel to a WAV file', '<path> [<max seconds>]', (s, d) => record(media, s, d)),
+    app('record', 'Record the channel to a WAV file', '<path> [<max seconds>]', (s, d) =>
+      record(media, s, d),
+    ),
     app('echo', 'Send the channel its own audio', '', (s) => echo(media, s)),
     app('send_dtmf', 'Send DTMF digits', '<digits>[@<tone duration ms>]', (s, d) => sendDtmf(media, s, d)),
     ...digitApplications(media),

@@ -36,7 +36,10 @@ export function splitArgs(text: string): string[] {
 function int(app: string, what: string, text: string | undefined, min: number): number {
   const n = Number(text);
   if (text === undefined || !Number.isInteger(n) || n < min) {
-    throw new TswError('TSW_ERR_API_ARGS', `${app}: ${what} must be an integer >= ${min}, not "${text ?? ''}"`);
+    throw new TswError(
+      'TSW_ERR_API_ARGS',
+      `${app}: ${what} must be an integer >= ${min}, not "${text ?? ''}"`,
+    );
   }
   return n;
 }
