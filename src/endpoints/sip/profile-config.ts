@@ -8,6 +8,7 @@ import { childrenNamed, firstChild, type XmlNode } from '../../config/xml-node.j
 import { defineSchema, readParamList, type SettingsOf, validateParams } from '../../config/schema.js';
 import { TswError } from '../../core/errors.js';
 import { CODECS, type CodecName } from '../../sip/sdp/index.js';
+import { type GatewayConfig, readGateways } from './gateway-config.js';
 
 export const PROFILE_SCHEMA = defineSchema({
   'sip-ip': { type: 'ip', default: '127.0.0.1', description: 'Address the SIP listeners bind' },
@@ -68,6 +69,8 @@ export interface ProfileConfig {
   outboundCodecs: CodecName[];
   /** PEM files for TLS, when tls is on. */
   tlsFiles: { cert: string; key: string } | undefined;
+  /** The profile's `<gateways>` (trunks). */
+  gateways: GatewayConfig[];
 }
 
 const CODEC_BY_LOWER = new Map<string, CodecName>(
@@ -154,6 +157,7 @@ export function readProfile(node: XmlNode): ProfileConfig {
       ),
     ),
     tlsFiles,
+    gateways: readGateways(node),
   };
 }
 
@@ -164,6 +168,14 @@ export function readProfiles(conf: XmlNode | undefined): ProfileConfig[] {
     const cfg = readProfile(p);
     if (out.some((o) => o.name.toLowerCase() === cfg.name.toLowerCase())) {
       throw new TswError('TSW_ERR_CONFIG_PARAM', `profile ${cfg.name} is defined twice`, { location: p.loc });
+    }
+    for (const gw of cfg.gateways) {
+      const other = out.find((o) => o.gateways.some((g) => g.name.toLowerCase() === gw.name.toLowerCase()));
+      if (other !== undefined) {
+        throw new TswError('TSW_ERR_CONFIG_PARAM', `gateway ${gw.name} is also defined in profile ${other.name}`, {
+          location: gw.loc,
+        });
+      }
     }
     out.push(cfg);
   }

@@ -1,0 +1,113 @@
+/**
+ * Measurement helpers for the loop card tests: level, frequency and a Goertzel DTMF decoder.
+ * The DTMF decoder is hand-written on purpose: it checks spandsp's generator from outside, so it
+ * must not be spandsp itself.
+ */
+import type { TdmCard } from '../../src/tdm/index.js';
+import type { TdmChannel } from '../../src/tdm/tdm-channel.js';
+
+export const RATE = 8000;
+
+export function sine(freq: number, amplitude: number, n: number, phase0 = 0): Int16Array {
+  const out = new Int16Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.round(amplitude * Math.sin(phase0 + (2 * Math.PI * freq * i) / RATE));
+  return out;
+}
+
+export function rms(s: Int16Array): number {
+  let sum = 0;
+  for (const v of s) sum += v * v;
+  return Math.sqrt(sum / Math.max(1, s.length));
+}
+
+export function db(ratio: number): number {
+  return 20 * Math.log10(ratio);
+}
+
+/** Frequency from the first and last rising zero crossings, interpolated between samples. */
+export function frequency(s: Int16Array): number {
+  let first = -1;
+  let last = -1;
+  let crossings = 0;
+  for (let i = 1; i < s.length; i++) {
+    const a = s[i - 1]!;
+    const b = s[i]!;
+    if (a < 0 && b >= 0) {
+      const t = i - 1 + -a / (b - a);
+      if (first < 0) first = t;
+      last = t;
+      crossings++;
+    }
+  }
+  return crossings < 2 ? 0 : ((crossings - 1) * RATE) / (last - first);
+}
+
+/** Reads every frame the channel holds, as one array (the channel must be linear). */
+export function readAll(ch: TdmChannel): Int16Array {
+  const parts: Int16Array[] = [];
+  for (let f = ch.readSamples(); f; f = ch.readSamples()) parts.push(f);
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Runs a manual-clock card frame by frame, writing `tx` on `from` and collecting `to`'s audio. */
+export function pump(card: TdmCard, from: TdmChannel, tx: Int16Array, to: TdmChannel, extraMs = 100): Int16Array {
+  for (let at = 0; at < tx.length; at += 160) from.writeFrame(tx.subarray(at, at + 160));
+  card.advance(Math.ceil(tx.length / 160) * 20 + extraMs);
+  return readAll(to);
+}
+
+function goertzelPower(s: Int16Array, start: number, n: number, freq: number): number {
+  const k = 2 * Math.cos((2 * Math.PI * freq) / RATE);
+  let q1 = 0;
+  let q2 = 0;
+  for (let i = start; i < start + n; i++) {
+    const q0 = k * q1 - q2 + s[i]!;
+    q2 = q1;
+    q1 = q0;
+  }
+  return q1 * q1 + q2 * q2 - k * q1 * q2;
+}
+
+const ROWS = [697, 770, 852, 941];
+const COLS = [1209, 1336, 1477, 1633];
+const KEYS = ['123A', '456B', '789C', '*0#D'];
+
+/**
+ * Decodes DTMF in 20 ms blocks: a block holds a digit when its strongest row and column tones
+ * each carry most of the block's energy in their group; a digit is reported once after two
+ * agreeing blocks and re-armed by a block without one.
+ */
+export function decodeDtmf(s: Int16Array): string {
+  const n = 160;
+  let digits = '';
+  let last = '';
+  let streak = 0;
+  let armed = true;
+  for (let start = 0; start + n <= s.length; start += n) {
+    let energy = 0;
+    for (let i = start; i < start + n; i++) energy += s[i]! * s[i]!;
+    const rows = ROWS.map((f) => goertzelPower(s, start, n, f));
+    const cols = COLS.map((f) => goertzelPower(s, start, n, f));
+    const r = rows.indexOf(Math.max(...rows));
+    const c = cols.indexOf(Math.max(...cols));
+    // Goertzel power of a sine of amplitude A over n samples is about (A n / 2)^2; the block's
+    // energy is A^2 n / 2 per tone. A clean pair puts most of the energy in the two bins.
+    const ratio = ((rows[r]! + cols[c]!) * 2) / n / Math.max(1, energy);
+    const key = energy > n * 100 * 100 && ratio > 0.6 ? KEYS[r]![c]! : '';
+    if (key && key === last) streak++;
+    else streak = key ? 1 : 0;
+    last = key;
+    if (!key) armed = true;
+    if (key && streak >= 2 && armed) {
+      digits += key;
+      armed = false;
+    }
+  }
+  return digits;
+}
