@@ -1,6 +1,8 @@
 #include "loop-audio.h"
 
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <stdexcept>
 
 namespace tsw::tdm {
@@ -70,7 +72,46 @@ PortSource::PortSource() {
   if (dtmf_ == nullptr) throw std::bad_alloc();
 }
 
-PortSource::~PortSource() { dtmf_tx_free(dtmf_); }
+PortSource::~PortSource() {
+  dtmf_tx_free(dtmf_);
+  if (fsk_ != nullptr) adsi_tx_free(fsk_);
+}
+
+void PortSource::QueueFskCallerId(int standard, const std::string& number, const std::string& name,
+                                  int delay_ms) {
+  if (fsk_ != nullptr) adsi_tx_free(fsk_);
+  fsk_ = adsi_tx_init(nullptr, standard);
+  if (fsk_ == nullptr) throw std::bad_alloc();
+  const bool clip = standard == ADSI_STANDARD_CLIP;
+  // Date and time as MMDDHHMM, the first field of both standards' MDMF call setup message.
+  char when[16];
+  const time_t now = time(nullptr);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  std::snprintf(when, sizeof when, "%02d%02d%02d%02d", (tm.tm_mon + 1) % 100, tm.tm_mday % 100,
+                tm.tm_hour % 100, tm.tm_min % 100);
+  uint8_t msg[256];
+  auto bytes = [](const std::string& s) { return reinterpret_cast<const uint8_t*>(s.data()); };
+  // The two standards number their fields alike but in separate enums.
+  auto code = [clip](int clip_code, int class_code) {
+    return static_cast<uint8_t>(clip ? clip_code : class_code);
+  };
+  int len = adsi_add_field(fsk_, msg, 0, code(CLIP_MDMF_CALLERID, CLASS_MDMF_CALLERID), nullptr, 0);
+  len = adsi_add_field(fsk_, msg, len, code(CLIP_DATETIME, MCLASS_DATETIME),
+                       reinterpret_cast<const uint8_t*>(when), 8);
+  len = adsi_add_field(fsk_, msg, len, code(CLIP_CALLER_NUMBER, MCLASS_CALLER_NUMBER),
+                       bytes(number), static_cast<int>(number.size()));
+  if (!name.empty()) {
+    len = adsi_add_field(fsk_, msg, len, code(CLIP_CALLER_NAME, MCLASS_CALLER_NAME), bytes(name),
+                         static_cast<int>(name.size()));
+  }
+  if (adsi_tx_put_message(fsk_, msg, len) <= 0) {
+    adsi_tx_free(fsk_);
+    fsk_ = nullptr;
+    throw std::length_error("the caller ID message does not fit");
+  }
+  fsk_wait_ = delay_ms * kLoopRate / 1000;
+}
 
 int PortSource::QueueDtmf(const std::string& digits, int on_ms, int off_ms, int level_dbm0) {
   dtmf_tx_set_level(dtmf_, level_dbm0, 0);
@@ -91,8 +132,22 @@ void PortSource::MixInto(int16_t* frame) {
   int16_t buf[kLoopFrame] = {};
   const int n = dtmf_tx(dtmf_, buf, kLoopFrame);
   for (int i = 0; i < n; ++i) frame[i] = Clip16(static_cast<double>(frame[i]) + buf[i]);
+  if (fsk_ != nullptr) {
+    if (fsk_wait_ > 0) {
+      fsk_wait_ -= kLoopFrame;
+    } else {
+      int16_t fsk[kLoopFrame] = {};
+      const int got = adsi_tx(fsk_, fsk, kLoopFrame);
+      for (int i = 0; i < got; ++i) frame[i] = Clip16(static_cast<double>(frame[i]) + fsk[i]);
+      if (got < kLoopFrame) {  // message sent
+        adsi_tx_free(fsk_);
+        fsk_ = nullptr;
+      }
+    }
+  }
   for (int i = 0; i < kLoopFrame && tone_left_ > 0; ++i, --tone_left_) {
-    frame[i] = Clip16(static_cast<double>(frame[i]) + dds_mod(&tone_phase_, tone_rate_, tone_scale_, 0));
+    frame[i] =
+        Clip16(static_cast<double>(frame[i]) + dds_mod(&tone_phase_, tone_rate_, tone_scale_, 0));
   }
 }
 

@@ -70,6 +70,12 @@ class PortSource {
   // Returns how long the queued digits take to send, in ms.
   int QueueDtmf(const std::string& digits, int on_ms, int off_ms, int level_dbm0);
   void StartTone(double freq_hz, double level_dbm0, int duration_ms);
+  // Queues an FSK caller ID message (number, and name when not empty) to start after `delay_ms`.
+  // `standard` is spandsp's ADSI_STANDARD_CLASS (Bell 202, Telcordia GR-30 MDMF) or
+  // ADSI_STANDARD_CLIP (V.23, ETSI EN 300 659-3 MDMF). Replaces any message not yet sent.
+  void QueueFskCallerId(int standard, const std::string& number, const std::string& name,
+                        int delay_ms);
+  bool fsk_pending() const { return fsk_ != nullptr; }
   // Mixes the next frame of whatever is playing into `frame` (saturating).
   void MixInto(int16_t* frame);
 
@@ -79,6 +85,8 @@ class PortSource {
   int32_t tone_rate_ = 0;
   int16_t tone_scale_ = 0;
   int tone_left_ = 0;  // samples
+  adsi_tx_state_t* fsk_ = nullptr;
+  int fsk_wait_ = 0;  // samples before the FSK message starts
 };
 
 // Saturating conversion shared by the audio code.

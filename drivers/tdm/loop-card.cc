@@ -225,15 +225,25 @@ void LoopCard::InjectTone(int channel, double freq_hz, double level_dbm0, int du
   core_->ports[core_->PortIndex(channel)].source->StartTone(freq_hz, level_dbm0, duration_ms);
 }
 
-void LoopCard::RingWithCallerId(int channel, const std::string& number) {
+void LoopCard::RingWithCallerId(int channel, const std::string& number, CallerIdMode mode,
+                                const std::string& name) {
   for (char c : number) {
     if (c < '0' || c > '9') throw TdmError(std::string("not a caller ID digit: ") + c, EINVAL);
   }
+  if (number.size() > 20 || name.size() > 50) throw TdmError("caller ID is too long", EINVAL);
   std::lock_guard<std::mutex> lock(core_->mu);
   if (!LoopCore::IsStation(channel)) throw TdmError("only a station (FXS) port rings", EINVAL);
   LoopPort& port = core_->ports[core_->PortIndex(channel)];
-  const int ms = port.source->QueueDtmf("A" + number + "C", 70, 70, -10);
-  core_->LineOf(channel).RingAt(core_->now + ms + core_->cfg.cid_ring_delay_ms);
+  LoopLine& line = core_->LineOf(channel);
+  if (mode == CallerIdMode::kDtmf) {
+    const int ms = port.source->QueueDtmf("A" + number + "C", 70, 70, -10);
+    line.RingAt(core_->now + ms + core_->cfg.cid_ring_delay_ms);
+    return;
+  }
+  const int standard = mode == CallerIdMode::kBell202 ? ADSI_STANDARD_CLASS : ADSI_STANDARD_CLIP;
+  port.source->QueueFskCallerId(standard, number, name,
+                                core_->cfg.ring_on_ms + core_->cfg.fsk_delay_ms);
+  line.RingAt(core_->now);
 }
 
 LineState LoopCard::GetLineState(int channel) {

@@ -40,9 +40,13 @@ class LoopCard : public TdmDriver {
   void DialDtmf(int channel, const std::string& digits, int on_ms, int off_ms, int level_dbm0);
   void DialPulses(int channel, const std::string& digits);
   void InjectTone(int channel, double freq_hz, double level_dbm0, int duration_ms);
-  // DTMF caller ID before the first ring ('A' + number + 'C', as in ETSI EN 300 659-1 Annex B's
-  // DTMF variant), then ringing with the configured cadence.
-  void RingWithCallerId(int channel, const std::string& number);
+  // Rings a station port with caller ID. kDtmf sends 'A' + number + 'C' before the first ring
+  // (the DTMF form of ETSI EN 300 659-1, as in the Nordic countries); the FSK forms send an MDMF
+  // message (number, optional name) fsk_delay_ms into the first silence after the first ring, as
+  // Telcordia GR-30 prescribes for Bell 202 and many ETSI networks do for V.23.
+  enum class CallerIdMode { kDtmf, kBell202, kV23 };
+  void RingWithCallerId(int channel, const std::string& number, CallerIdMode mode,
+                        const std::string& name);
   LineState GetLineState(int channel);
 
   // Manual clock only: runs ceil(ms / 20) frames on the caller's thread.

@@ -24,17 +24,18 @@ struct LoopConfig {
   int ring_on_ms = 2000;
   int ring_off_ms = 4000;
   int cid_ring_delay_ms = 300;  // from the end of DTMF caller ID to the first ring
+  int fsk_delay_ms = 500;       // from the end of the first ring to FSK caller ID
 
   // Supervision.
   bool reversal_on_answer = false;  // station OFFHOOK (answer) reverses battery polarity
   int open_switch_ms = 250;         // battery removed for this long on a station ONHOOK
 
   // Hook timing: what the trunk side sends, and how the station side classifies breaks.
-  int flash_ms = 300;           // trunk FLASH: on-hook for this long
-  int pulse_break_ms = 60;      // trunk pulse dialling: break and make per pulse
+  int flash_ms = 300;       // trunk FLASH: on-hook for this long
+  int pulse_break_ms = 60;  // trunk pulse dialling: break and make per pulse
   int pulse_make_ms = 40;
-  int interdigit_ms = 700;      // trunk pulse dialling: make between digits
-  int pulse_max_break_ms = 150; // station side: a shorter break is a dial pulse
+  int interdigit_ms = 700;        // trunk pulse dialling: make between digits
+  int pulse_max_break_ms = 150;   // station side: a shorter break is a dial pulse
   int flash_max_break_ms = 1000;  // ... up to this a hook flash, beyond it an on-hook
   int pulse_digit_gap_ms = 250;   // ... a make this long ends a pulse digit
 };

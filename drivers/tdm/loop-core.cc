@@ -13,7 +13,8 @@ void Encode(Law law, const int16_t* in, size_t n, uint8_t* out) {
     std::memcpy(out, in, n * 2);
     return;
   }
-  for (size_t i = 0; i < n; ++i) out[i] = law == Law::kAlaw ? linear_to_alaw(in[i]) : linear_to_ulaw(in[i]);
+  for (size_t i = 0; i < n; ++i)
+    out[i] = law == Law::kAlaw ? linear_to_alaw(in[i]) : linear_to_ulaw(in[i]);
 }
 
 int16_t Decode(Law law, const uint8_t* in, size_t i) {

@@ -23,7 +23,7 @@ struct LoopPort {
   int blocksize = kLoopFrame;
   double rx_gain = 1.0;
   double tx_gain = 1.0;
-  int ec_taps = 0;  // recorded only: echo cancelling is the media engine's job
+  int ec_taps = 0;         // recorded only: echo cancelling is the media engine's job
   std::deque<int16_t> tx;  // written by the app, not yet sent
   std::deque<int16_t> rx;  // received, not yet read
   std::deque<TdmEvent> events;

@@ -17,14 +17,21 @@ void Emit(std::vector<LineEvent>* events, Side side, EventType type, int64_t now
 
 void LoopLine::StationHook(HookOp op, int64_t /*now_ms*/) {
   switch (op) {
-    case HookOp::kRing: ring_request_ = true; return;
+    case HookOp::kRing:
+      ring_request_ = true;
+      return;
     case HookOp::kRingOff:
       ringoff_request_ = true;
       ring_at_ = -1;
       return;
-    case HookOp::kOffHook: station_answer_ = true; return;
-    case HookOp::kOnHook: station_disconnect_ = true; return;
-    default: Invalid(std::string("a station (FXS) port cannot do ") + HookOpName(op));
+    case HookOp::kOffHook:
+      station_answer_ = true;
+      return;
+    case HookOp::kOnHook:
+      station_disconnect_ = true;
+      return;
+    default:
+      Invalid(std::string("a station (FXS) port cannot do ") + HookOpName(op));
   }
 }
 
@@ -46,7 +53,8 @@ void LoopLine::TrunkHook(HookOp op, int64_t now_ms) {
       hook_steps_.push_back({now_ms + cfg_.flash_ms, HookAction::kOffHook});
       hook_steps_.push_back({now_ms + cfg_.flash_ms, HookAction::kComplete});
       return;
-    default: Invalid(std::string("a trunk (FXO) port cannot do ") + HookOpName(op));
+    default:
+      Invalid(std::string("a trunk (FXO) port cannot do ") + HookOpName(op));
   }
 }
 
@@ -198,7 +206,8 @@ void LoopLine::SetBattery(bool on, bool reversed, int64_t now, std::vector<LineE
   if (battery_ && !on && trunk_off_hook_) Emit(events, Side::kTrunk, EventType::kOnHook, now);
   battery_ = on;
   reversed_ = reversed;
-  if (trunk_bits() != before) Emit(events, Side::kTrunk, EventType::kBitsChanged, now, trunk_bits());
+  if (trunk_bits() != before)
+    Emit(events, Side::kTrunk, EventType::kBitsChanged, now, trunk_bits());
 }
 
 LineState LoopLine::state() const {

@@ -41,8 +41,8 @@ constexpr int kBitLoopCurrent = 4;
 struct LineState {
   bool battery = true;
   bool reversed = false;
-  bool ringing = false;      // a ring cadence is running
-  bool ring_burst = false;   // ... and ring voltage is on now
+  bool ringing = false;     // a ring cadence is running
+  bool ring_burst = false;  // ... and ring voltage is on now
   bool trunk_off_hook = false;
   bool loop_current = false;
   bool station_sees_off_hook = false;

@@ -12,9 +12,7 @@ namespace {
 class RealSyscalls : public Syscalls {
  public:
   int Open(const char* path, int flags) override { return ::open(path, flags | O_CLOEXEC); }
-  int Ioctl(int fd, unsigned long request, void* arg) override {
-    return ::ioctl(fd, request, arg);
-  }
+  int Ioctl(int fd, unsigned long request, void* arg) override { return ::ioctl(fd, request, arg); }
   ssize_t Read(int fd, void* buf, size_t len) override { return ::read(fd, buf, len); }
   ssize_t Write(int fd, const void* buf, size_t len) override { return ::write(fd, buf, len); }
   int Poll(struct pollfd* fds, nfds_t count, int timeout_ms) override {

@@ -9,12 +9,12 @@
 #ifndef TSW_TDM_TDM_DRIVER_H_
 #define TSW_TDM_TDM_DRIVER_H_
 
+#include <sys/types.h>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <sys/types.h>
 
 namespace tsw::tdm {
 

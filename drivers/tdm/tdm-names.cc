@@ -8,28 +8,44 @@ namespace tsw::tdm {
 
 const char* EventName(EventType type) {
   switch (type) {
-    case EventType::kNone: return "NONE";
-    case EventType::kOnHook: return "ONHOOK";
-    case EventType::kRingOffHook: return "RINGOFFHOOK";
-    case EventType::kWinkFlash: return "WINKFLASH";
-    case EventType::kAlarm: return "ALARM";
-    case EventType::kNoAlarm: return "NOALARM";
-    case EventType::kDialComplete: return "DIALCOMPLETE";
-    case EventType::kRingerOn: return "RINGERON";
-    case EventType::kRingerOff: return "RINGEROFF";
-    case EventType::kHookComplete: return "HOOKCOMPLETE";
-    case EventType::kBitsChanged: return "BITSCHANGED";
-    case EventType::kPulseStart: return "PULSE_START";
-    case EventType::kPolarity: return "POLARITY";
-    case EventType::kRingBegin: return "RINGBEGIN";
-    case EventType::kRemoved: return "REMOVED";
-    case EventType::kPulseDigit: return "PULSEDIGIT";
+    case EventType::kNone:
+      return "NONE";
+    case EventType::kOnHook:
+      return "ONHOOK";
+    case EventType::kRingOffHook:
+      return "RINGOFFHOOK";
+    case EventType::kWinkFlash:
+      return "WINKFLASH";
+    case EventType::kAlarm:
+      return "ALARM";
+    case EventType::kNoAlarm:
+      return "NOALARM";
+    case EventType::kDialComplete:
+      return "DIALCOMPLETE";
+    case EventType::kRingerOn:
+      return "RINGERON";
+    case EventType::kRingerOff:
+      return "RINGEROFF";
+    case EventType::kHookComplete:
+      return "HOOKCOMPLETE";
+    case EventType::kBitsChanged:
+      return "BITSCHANGED";
+    case EventType::kPulseStart:
+      return "PULSE_START";
+    case EventType::kPolarity:
+      return "POLARITY";
+    case EventType::kRingBegin:
+      return "RINGBEGIN";
+    case EventType::kRemoved:
+      return "REMOVED";
+    case EventType::kPulseDigit:
+      return "PULSEDIGIT";
   }
   return "UNKNOWN";
 }
 
 namespace {
-constexpr const char* kHookNames[] = {"ONHOOK", "OFFHOOK", "WINK", "FLASH",
+constexpr const char* kHookNames[] = {"ONHOOK", "OFFHOOK", "WINK",   "FLASH",
                                       "START",  "RING",    "RINGOFF"};
 }  // namespace
 
@@ -50,18 +66,24 @@ bool ParseHookOp(const std::string& name, HookOp* op) {
 
 const char* PortKindName(PortKind kind) {
   switch (kind) {
-    case PortKind::kFxs: return "fxs";
-    case PortKind::kFxo: return "fxo";
-    case PortKind::kOther: return "other";
+    case PortKind::kFxs:
+      return "fxs";
+    case PortKind::kFxo:
+      return "fxo";
+    case PortKind::kOther:
+      return "other";
   }
   return "other";
 }
 
 const char* LawName(Law law) {
   switch (law) {
-    case Law::kUlaw: return "ulaw";
-    case Law::kAlaw: return "alaw";
-    case Law::kLinear: return "linear";
+    case Law::kUlaw:
+      return "ulaw";
+    case Law::kAlaw:
+      return "alaw";
+    case Law::kLinear:
+      return "linear";
   }
   return "ulaw";
 }

@@ -157,11 +157,24 @@ Napi::Value CardWrap::InjectTone(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// ringWithCallerId(channel, number, mode = 'dtmf', name = '')
 Napi::Value CardWrap::RingWithCallerId(const Napi::CallbackInfo& info) {
   LoopCard& card = Loop(info.Env());
   const int ch = static_cast<int>(RequireInt(info, 0, "channel"));
   const std::string number = RequireString(info, 1, "number");
-  Guard(info.Env(), [&] { card.RingWithCallerId(ch, number); });
+  const std::string mode = info.Length() > 2 ? RequireString(info, 2, "mode") : "dtmf";
+  const std::string name = info.Length() > 3 ? RequireString(info, 3, "name") : "";
+  LoopCard::CallerIdMode m;
+  if (mode == "dtmf") {
+    m = LoopCard::CallerIdMode::kDtmf;
+  } else if (mode == "bell202") {
+    m = LoopCard::CallerIdMode::kBell202;
+  } else if (mode == "v23") {
+    m = LoopCard::CallerIdMode::kV23;
+  } else {
+    throw Napi::RangeError::New(info.Env(), "caller ID mode must be dtmf, bell202 or v23");
+  }
+  Guard(info.Env(), [&] { card.RingWithCallerId(ch, number, m, name); });
   return info.Env().Undefined();
 }
 

@@ -46,6 +46,7 @@ LoopConfig ReadLoopConfig(const Napi::Object& o) {
   c.ring_on_ms = OptionInt(o, "ringOnMs", c.ring_on_ms, 1, 60000);
   c.ring_off_ms = OptionInt(o, "ringOffMs", c.ring_off_ms, 0, 60000);
   c.cid_ring_delay_ms = OptionInt(o, "cidRingDelayMs", c.cid_ring_delay_ms, 0, 10000);
+  c.fsk_delay_ms = OptionInt(o, "fskDelayMs", c.fsk_delay_ms, 0, 10000);
   c.reversal_on_answer = OptionBool(o, "reversalOnAnswer", false);
   c.open_switch_ms = OptionInt(o, "openSwitchMs", c.open_switch_ms, 0, 10000);
   c.flash_ms = OptionInt(o, "flashMs", c.flash_ms, 1, 5000);
@@ -60,13 +61,20 @@ LoopConfig ReadLoopConfig(const Napi::Object& o) {
 
 const char* ErrnoName(int err) {
   switch (err) {
-    case ENOENT: return "ENOENT";
-    case ENXIO: return "ENXIO";
-    case EBUSY: return "EBUSY";
-    case EINVAL: return "EINVAL";
-    case EACCES: return "EACCES";
-    case ENODEV: return "ENODEV";
-    default: return "EIO";
+    case ENOENT:
+      return "ENOENT";
+    case ENXIO:
+      return "ENXIO";
+    case EBUSY:
+      return "EBUSY";
+    case EINVAL:
+      return "EINVAL";
+    case EACCES:
+      return "EACCES";
+    case ENODEV:
+      return "ENODEV";
+    default:
+      return "EIO";
   }
 }
 
@@ -90,43 +98,42 @@ void ThrowJs(Napi::Env env, const std::exception& e) {
   throw err;
 }
 
-#define TDM_GUARD(env, body)           \
-  try {                                \
-    body;                              \
-  } catch (const Napi::Error&) {       \
-    throw;                             \
-  } catch (const std::exception& e) {  \
-    ThrowJs(env, e);                   \
+#define TDM_GUARD(env, body)          \
+  try {                               \
+    body;                             \
+  } catch (const Napi::Error&) {      \
+    throw;                            \
+  } catch (const std::exception& e) { \
+    ThrowJs(env, e);                  \
   }
 
 Napi::Function CardWrap::Define(Napi::Env env) {
-  return DefineClass(
-      env, "TdmCard",
-      {
-          InstanceMethod<&CardWrap::Kind>("kind"),
-          InstanceMethod<&CardWrap::OpenChannel>("openChannel"),
-          InstanceMethod<&CardWrap::CloseChannel>("closeChannel"),
-          InstanceMethod<&CardWrap::Params>("params"),
-          InstanceMethod<&CardWrap::Hook>("hook"),
-          InstanceMethod<&CardWrap::SetLaw>("setLaw"),
-          InstanceMethod<&CardWrap::SetBlocksize>("setBlocksize"),
-          InstanceMethod<&CardWrap::SetGains>("setGains"),
-          InstanceMethod<&CardWrap::SetEchoCancel>("setEchoCancel"),
-          InstanceMethod<&CardWrap::Read>("read"),
-          InstanceMethod<&CardWrap::Write>("write"),
-          InstanceMethod<&CardWrap::GetEvents>("getEvents"),
-          InstanceMethod<&CardWrap::SpanStatus>("spanStatus"),
-          InstanceMethod<&CardWrap::StartEvents>("startEvents"),
-          InstanceMethod<&CardWrap::Close>("close"),
-          InstanceMethod<&CardWrap::Advance>("advance"),
-          InstanceMethod<&CardWrap::NowMs>("nowMs"),
-          InstanceMethod<&CardWrap::ControlHook>("controlHook"),
-          InstanceMethod<&CardWrap::DialDtmf>("dialDtmf"),
-          InstanceMethod<&CardWrap::DialPulses>("dialPulses"),
-          InstanceMethod<&CardWrap::InjectTone>("injectTone"),
-          InstanceMethod<&CardWrap::RingWithCallerId>("ringWithCallerId"),
-          InstanceMethod<&CardWrap::LineState>("lineState"),
-      });
+  return DefineClass(env, "TdmCard",
+                     {
+                         InstanceMethod<&CardWrap::Kind>("kind"),
+                         InstanceMethod<&CardWrap::OpenChannel>("openChannel"),
+                         InstanceMethod<&CardWrap::CloseChannel>("closeChannel"),
+                         InstanceMethod<&CardWrap::Params>("params"),
+                         InstanceMethod<&CardWrap::Hook>("hook"),
+                         InstanceMethod<&CardWrap::SetLaw>("setLaw"),
+                         InstanceMethod<&CardWrap::SetBlocksize>("setBlocksize"),
+                         InstanceMethod<&CardWrap::SetGains>("setGains"),
+                         InstanceMethod<&CardWrap::SetEchoCancel>("setEchoCancel"),
+                         InstanceMethod<&CardWrap::Read>("read"),
+                         InstanceMethod<&CardWrap::Write>("write"),
+                         InstanceMethod<&CardWrap::GetEvents>("getEvents"),
+                         InstanceMethod<&CardWrap::SpanStatus>("spanStatus"),
+                         InstanceMethod<&CardWrap::StartEvents>("startEvents"),
+                         InstanceMethod<&CardWrap::Close>("close"),
+                         InstanceMethod<&CardWrap::Advance>("advance"),
+                         InstanceMethod<&CardWrap::NowMs>("nowMs"),
+                         InstanceMethod<&CardWrap::ControlHook>("controlHook"),
+                         InstanceMethod<&CardWrap::DialDtmf>("dialDtmf"),
+                         InstanceMethod<&CardWrap::DialPulses>("dialPulses"),
+                         InstanceMethod<&CardWrap::InjectTone>("injectTone"),
+                         InstanceMethod<&CardWrap::RingWithCallerId>("ringWithCallerId"),
+                         InstanceMethod<&CardWrap::LineState>("lineState"),
+                     });
 }
 
 CardWrap::CardWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<CardWrap>(info) {

@@ -72,6 +72,8 @@ export class Completer {
         'registrations',
         'tasks',
       ];
+    } else if (words.length === 2 && cmd === 'config') {
+      pool = ['show', 'set', 'diff', 'commit', 'confirm', 'history', 'rollback', 'abort'];
     }
     return [pool.filter((c) => c.startsWith(last)).sort(), last];
   }

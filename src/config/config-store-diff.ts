@@ -34,7 +34,11 @@ function editScript(a: string[], b: string[]): Op[] {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) {
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  ) {
     tail++;
   }
   const ops: Op[] = [];
@@ -65,7 +69,9 @@ function middle(a: string[], b: string[], offset: number): Op[] {
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
       lcs[i * w + j] =
-        a[i] === b[j] ? (lcs[(i + 1) * w + j + 1] ?? 0) + 1 : Math.max(lcs[(i + 1) * w + j] ?? 0, lcs[i * w + j + 1] ?? 0);
+        a[i] === b[j]
+          ? (lcs[(i + 1) * w + j + 1] ?? 0) + 1
+          : Math.max(lcs[(i + 1) * w + j] ?? 0, lcs[i * w + j + 1] ?? 0);
     }
   }
   let i = 0;
@@ -75,12 +81,13 @@ function middle(a: string[], b: string[], offset: number): Op[] {
       ops.push({ kind: ' ', text: a[i] ?? '', oldLine: offset + i + 1, newLine: offset + j + 1 });
       i++;
       j++;
-    } else if (j < m && (i >= n || (lcs[i * w + j + 1] ?? 0) >= (lcs[(i + 1) * w + j] ?? 0))) {
-      ops.push({ kind: '+', text: b[j] ?? '', oldLine: offset + i + 1, newLine: offset + j + 1 });
-      j++;
-    } else {
+    } else if (i < n && (j >= m || (lcs[(i + 1) * w + j] ?? 0) >= (lcs[i * w + j + 1] ?? 0))) {
+      // Removals before additions, as diff -u prints a changed line.
       ops.push({ kind: '-', text: a[i] ?? '', oldLine: offset + i + 1, newLine: offset + j + 1 });
       i++;
+    } else {
+      ops.push({ kind: '+', text: b[j] ?? '', oldLine: offset + i + 1, newLine: offset + j + 1 });
+      j++;
     }
   }
   return ops;

@@ -61,7 +61,9 @@ export class MediaLeg {
   /** Bridges `port` to the main port, replacing whatever was connected. */
   connect(port: MediaPort): void {
     if (this.#closed) return;
-    if (this.#connected) this.engine.unbridge(this.main);
+    // Unconditionally: the main port may be joined to another channel's (bridge-media.ts), which
+    // this leg does not track; an application that needs the port takes it over.
+    this.engine.unbridge(this.main);
     this.engine.bridge(this.main, port);
     this.#connected = port;
   }

@@ -2,13 +2,14 @@
  * mod_media: the media engine of a core. Loading it starts one {@link MediaEngine} (its RTP port
  * range and thread priority from media.conf.xml), makes {@link ChannelMedia} available to the
  * endpoints and registers the media applications. Unloading closes every channel's ports and the
- * engine; the core unloads modules after it has hung up its calls, so no call loses audio early.
+ * engine; bridged channels have their main ports joined (bridge-media.ts). The core unloads modules after it has hung up its calls, so no call loses audio early.
  */
 import { defineSchema } from '../config/schema.js';
 import { TswError } from '../core/errors.js';
 import type { TswModule } from '../core/module.js';
 import { readModuleSettings } from '../core/module-settings.js';
 import { mediaApplications } from '../dialplan/apps/media-apps.js';
+import { BridgeMedia } from './bridge-media.js';
 import { ChannelMedia } from './channel-media.js';
 import { MediaEngine } from './media-engine.js';
 
@@ -26,6 +27,7 @@ export const MEDIA_SCHEMA = defineSchema({
 
 export function createModMedia(): TswModule {
   let media: ChannelMedia | undefined;
+  let bridges: BridgeMedia | undefined;
   let engine: MediaEngine | undefined;
   return {
     name: 'mod_media',
@@ -48,10 +50,13 @@ export function createModMedia(): TswModule {
       });
       engine.start();
       media = new ChannelMedia(ctx.core, engine, ctx.log);
+      bridges = new BridgeMedia(ctx.core, media, ctx.log);
       for (const app of mediaApplications(media)) ctx.addApplication(app);
       ctx.log.info(`media engine running, RTP ports ${min}-${max}`);
     },
     async unload() {
+      bridges?.close();
+      bridges = undefined;
       await media?.close();
       engine?.close();
       media = undefined;

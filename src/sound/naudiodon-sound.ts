@@ -68,7 +68,8 @@ export interface NaudiodonStreamOptions {
 /** A naudiodon AudioIO stream: a Node stream plus start/abort. */
 export interface NaudiodonIo {
   start(): void;
-  abort(callback?: () => void): void;
+  /** Stops the stream once the block in flight is done, then closes it. */
+  quit(callback?: () => void): unknown;
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   on(event: 'error', listener: (err: unknown) => void): unknown;
   on(event: 'close' | 'end', listener: () => void): unknown;
@@ -121,12 +122,17 @@ function watchdog(stallMs: number, onStall: (ms: number) => void): { touch(): vo
   };
 }
 
-function abortIo(io: NaudiodonIo, timeoutMs: number): Promise<void> {
+/**
+ * Stops a stream. naudiodon 2.3.6's `abort()` always throws (it passes its callback on to a native
+ * method that takes one argument), so `quit()` it is; it waits for the block in flight, which
+ * never comes from a dead device, hence the timeout.
+ */
+function stopIo(io: NaudiodonIo, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
     timer.unref();
     try {
-      io.abort(() => {
+      io.quit(() => {
         clearTimeout(timer);
         resolve();
       });
@@ -165,12 +171,13 @@ class PaInput extends SoundInputBase {
   protected async release(): Promise<void> {
     this.#dog.stop();
     this.io.removeAllListeners('data');
-    await abortIo(this.io, this.closeTimeoutMs);
+    await stopIo(this.io, this.closeTimeoutMs);
   }
 }
 
 class PaOutput extends SoundOutputBase {
   readonly #dog: { touch(): void; stop(): void };
+  #stopping = false;
 
   constructor(
     device: SoundDeviceInfo,
@@ -192,7 +199,9 @@ class PaOutput extends SoundOutputBase {
       this.markLost('naudiodon returned a stream that cannot be written');
       return;
     }
-    while (this.state === 'open') {
+    // Writes made after naudiodon's quit() no longer wait for the device and would keep its
+    // queue from ever emptying, so the loop ends before quit() is called.
+    while (this.state === 'open' && !this.#stopping) {
       const frame = this.takeFrame();
       // A copy: the frame may be the shared silence, and naudiodon keeps the buffer it is given.
       const bytes = Buffer.from(frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength));
@@ -214,8 +223,9 @@ class PaOutput extends SoundOutputBase {
   }
 
   protected async release(): Promise<void> {
+    this.#stopping = true;
     this.#dog.stop();
-    await abortIo(this.io, this.closeTimeoutMs);
+    await stopIo(this.io, this.closeTimeoutMs);
   }
 }
 

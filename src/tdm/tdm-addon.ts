@@ -7,7 +7,15 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage, TswError } from '../core/errors.js';
-import type { ChannelParams, HookOperation, LineState, SpanStatus, TdmEvent, TdmLaw } from './tdm-types.js';
+import type {
+  CallerIdMode,
+  ChannelParams,
+  HookOperation,
+  LineState,
+  SpanStatus,
+  TdmEvent,
+  TdmLaw,
+} from './tdm-types.js';
 
 /** The flat options the native loop card takes; tdm-card.ts maps LoopCardOptions onto them. */
 export interface NativeLoopOptions {
@@ -23,6 +31,7 @@ export interface NativeLoopOptions {
   bufferMs?: number;
   ringOnMs?: number;
   ringOffMs?: number;
+  fskDelayMs?: number;
   reversalOnAnswer?: boolean;
   openSwitchMs?: number;
   flashMs?: number;
@@ -61,7 +70,7 @@ export interface NativeTdmCard {
   dialDtmf(channel: number, digits: string, onMs: number, offMs: number, levelDbm0: number): void;
   dialPulses(channel: number, digits: string): void;
   injectTone(channel: number, freqHz: number, levelDbm0: number, durationMs: number): void;
-  ringWithCallerId(channel: number, number: string): void;
+  ringWithCallerId(channel: number, number: string, mode: CallerIdMode, name: string): void;
   lineState(channel: number): LineState;
 }
 

@@ -10,7 +10,15 @@ import { EventEmitter } from 'node:events';
 import { TswError } from '../core/errors.js';
 import { tdmAddon, type NativeLoopOptions, type NativeTdmCard } from './tdm-addon.js';
 import { nativeCall, TdmChannel } from './tdm-channel.js';
-import type { DahdiOptions, HookOperation, LineState, LoopCardOptions, SpanStatus, TdmEvent } from './tdm-types.js';
+import type {
+  CallerIdMode,
+  DahdiOptions,
+  HookOperation,
+  LineState,
+  LoopCardOptions,
+  SpanStatus,
+  TdmEvent,
+} from './tdm-types.js';
 
 export interface TdmCardEvents {
   /** Every event of one batch, all channels, in time order per channel. */
@@ -38,6 +46,7 @@ function loopOptions(o: LoopCardOptions): NativeLoopOptions {
     bufferMs: o.bufferMs,
     ringOnMs: o.ring?.onMs,
     ringOffMs: o.ring?.offMs,
+    fskDelayMs: o.fskDelayMs,
     reversalOnAnswer: o.reversalOnAnswer,
     openSwitchMs: o.openSwitchMs,
     flashMs: o.flashMs,
@@ -142,10 +151,15 @@ export class TdmCard extends EventEmitter<TdmCardEvents> {
     );
   }
 
-  /** DTMF caller ID ('A' number 'C') from a station port, then ringing. FSK is not done yet. */
-  ringWithCallerId(channel: number, number: string): void {
+  /**
+   * Rings a station port with caller ID (spandsp's dtmf_tx or adsi_tx): DTMF before the first
+   * ring, or FSK `fskDelayMs` after it (see {@link CallerIdMode}). `name` is sent by FSK only.
+   */
+  ringWithCallerId(channel: number, number: string, o: { mode?: CallerIdMode; name?: string } = {}): void {
     const native = this.#loop();
-    nativeCall(`ring with caller ID on ${channel}`, () => native.ringWithCallerId(channel, number));
+    nativeCall(`ring with caller ID on ${channel}`, () =>
+      native.ringWithCallerId(channel, number, o.mode ?? 'dtmf', o.name ?? ''),
+    );
   }
 
   lineState(channel: number): LineState {
@@ -170,7 +184,8 @@ export class TdmCard extends EventEmitter<TdmCardEvents> {
 
   #loop(): NativeTdmCard {
     const native = this.#live();
-    if (this.kind !== 'loop') throw new TswError('TSW_ERR_STATE', 'test controls exist only on the loop card');
+    if (this.kind !== 'loop')
+      throw new TswError('TSW_ERR_STATE', 'test controls exist only on the loop card');
     return native;
   }
 

@@ -84,7 +84,10 @@ export class TdmChannel extends EventEmitter<TdmChannelEvents> {
   /** One frame as samples; the channel must be in linear mode. */
   readSamples(): Int16Array | null {
     if (this.#law !== 'linear') {
-      throw new TswError('TSW_ERR_STATE', `channel ${this.number} is in ${this.#law} mode; setLaw('linear') first`);
+      throw new TswError(
+        'TSW_ERR_STATE',
+        `channel ${this.number} is in ${this.#law} mode; setLaw('linear') first`,
+      );
     }
     const buf = this.readFrame();
     if (!buf) return null;

@@ -86,6 +86,13 @@ export interface LineState {
   stationSeesOffHook: boolean;
 }
 
+/**
+ * How the loop card sends caller ID: `dtmf` ('A' number 'C' before the first ring, the DTMF form
+ * of ETSI EN 300 659-1), or an FSK MDMF message in the first silence after the first ring:
+ * `bell202` (Telcordia GR-30) or `v23` (ETSI EN 300 659-3).
+ */
+export type CallerIdMode = 'dtmf' | 'bell202' | 'v23';
+
 /** Options of the virtual loop card; docs/tdm.md describes the line model. */
 export interface LoopCardOptions {
   /** Even, 2..64. Channel 2k+1 is a station (FXS) port wired to trunk (FXO) port 2k+2. Default 2. */
@@ -102,6 +109,8 @@ export interface LoopCardOptions {
   seed?: number;
   /** Ring cadence. Default 2000 ms on, 4000 ms off. */
   ring?: { onMs: number; offMs: number };
+  /** From the end of the first ring to FSK caller ID. Default 500. */
+  fskDelayMs?: number;
   /** Reverse battery when the station port answers (OFFHOOK). Default false. */
   reversalOnAnswer?: boolean;
   /** Battery removed for this long when the station port disconnects (ONHOOK). Default 250. */

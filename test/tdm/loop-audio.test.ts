@@ -88,6 +88,25 @@ describe('loop card audio (manual clock)', () => {
     assert.equal(decodeDtmf(readAll(fxo)), 'A4045551234C');
   });
 
+  test('Bell 202 FSK caller ID starts 500 ms into the silence after the first ring', (t) => {
+    const card = TdmCard.openLoopCard({ clock: 'manual', bufferMs: 5000 });
+    after(() => card.close());
+    const { fxo } = linearPair(card);
+    card.ringWithCallerId(1, '4045551234', { mode: 'bell202', name: 'ACME LTD' });
+    const events = card.advance(4000);
+    const ringEnd = events.find((e) => e.type === 'RINGEROFF' && e.channel === 2)!.timeMs;
+    const audio = readAll(fxo);
+    const onsetMs = audio.findIndex((v) => Math.abs(v) > 500) / 8;
+    const fsk = audio.subarray((ringEnd + 520) * 8, (ringEnd + 900) * 8);
+    t.diagnostic(
+      `FSK onset ${(onsetMs - ringEnd).toFixed(1)} ms after the ring, ${db(rms(fsk) / 16113).toFixed(1)} dBm0`,
+    );
+    assert.ok(Math.abs(onsetMs - ringEnd - 500) <= 25, `onset ${onsetMs} ms, ring ended ${ringEnd} ms`);
+    assert.ok(rms(fsk) > 1000, 'FSK is present through the silence');
+    assert.equal(decodeDtmf(audio), '', 'no DTMF in an FSK caller ID');
+    assert.throws(() => card.ringWithCallerId(1, '12', { mode: 'x' as 'dtmf' }), /mode must be/);
+  });
+
   test('an injected tone and G.711 laws round-trip through the card', () => {
     const card = TdmCard.openLoopCard({ clock: 'manual' });
     after(() => card.close());

@@ -40,7 +40,10 @@ test('the default card falls back to the loop card without DAHDI, and logs it', 
   });
   try {
     assert.equal(card.kind, 'loop');
-    assert.match(lines.join('\n'), /no DAHDI devices at \/nonexistent\/dahdi; falling back to the virtual loop card/);
+    assert.match(
+      lines.join('\n'),
+      /no DAHDI devices at \/nonexistent\/dahdi; falling back to the virtual loop card/,
+    );
   } finally {
     card.close();
   }
@@ -50,7 +53,10 @@ test('a DAHDI card without devices fails to open a channel with the system error
   const card = TdmCard.openDahdi({ devDir: mkdtempSync(join(tmpdir(), 'tsw-dahdi-')) });
   try {
     assert.equal(card.kind, 'dahdi');
-    assert.throws(() => card.channel(1), { code: 'TSW_ERR_NATIVE', message: /channel: No such file or directory/ });
+    assert.throws(() => card.channel(1), {
+      code: 'TSW_ERR_NATIVE',
+      message: /channel: No such file or directory/,
+    });
     assert.throws(() => card.advance(20), { code: 'TSW_ERR_STATE' });
   } finally {
     card.close();
@@ -66,7 +72,11 @@ test('the addon reports the DAHDI ioctl numbers it was built with', () => {
 
 test(
   'a real DAHDI channel opens and reports its parameters',
-  { skip: process.env.TSW_DAHDI_CHANNEL ? false : 'set TSW_DAHDI_CHANNEL to a configured DAHDI channel number' },
+  {
+    skip: process.env.TSW_DAHDI_CHANNEL
+      ? false
+      : 'set TSW_DAHDI_CHANNEL to a configured DAHDI channel number',
+  },
   () => {
     const card = TdmCard.openDahdi();
     try {
@@ -94,7 +104,10 @@ test('closing frees the card: channels refuse calls, a second close is harmless,
   assert.throws(() => card.channel(1), { code: 'TSW_ERR_STATE' });
   // A card left open keeps its clock and event threads (and the event loop) alive; a closed one
   // must not. The child opens, uses and closes real-time cards, then has to exit by itself.
-  const child = spawnSync(process.execPath, [join(here, 'close-child.js')], { encoding: 'utf8', timeout: 10000 });
+  const child = spawnSync(process.execPath, [join(here, 'close-child.js')], {
+    encoding: 'utf8',
+    timeout: 10000,
+  });
   assert.equal(child.signal, null, 'the child exited on its own');
   assert.equal(child.status, 0, child.stderr);
   assert.match(child.stdout, /closed 20 cards/);

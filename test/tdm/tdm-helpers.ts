@@ -10,7 +10,8 @@ export const RATE = 8000;
 
 export function sine(freq: number, amplitude: number, n: number, phase0 = 0): Int16Array {
   const out = new Int16Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.round(amplitude * Math.sin(phase0 + (2 * Math.PI * freq * i) / RATE));
+  for (let i = 0; i < n; i++)
+    out[i] = Math.round(amplitude * Math.sin(phase0 + (2 * Math.PI * freq * i) / RATE));
   return out;
 }
 
@@ -56,7 +57,13 @@ export function readAll(ch: TdmChannel): Int16Array {
 }
 
 /** Runs a manual-clock card frame by frame, writing `tx` on `from` and collecting `to`'s audio. */
-export function pump(card: TdmCard, from: TdmChannel, tx: Int16Array, to: TdmChannel, extraMs = 100): Int16Array {
+export function pump(
+  card: TdmCard,
+  from: TdmChannel,
+  tx: Int16Array,
+  to: TdmChannel,
+  extraMs = 100,
+): Int16Array {
   for (let at = 0; at < tx.length; at += 160) from.writeFrame(tx.subarray(at, at + 160));
   card.advance(Math.ceil(tx.length / 160) * 20 + extraMs);
   return readAll(to);
@@ -96,10 +103,16 @@ export function decodeDtmf(s: Int16Array): string {
     const cols = COLS.map((f) => goertzelPower(s, start, n, f));
     const r = rows.indexOf(Math.max(...rows));
     const c = cols.indexOf(Math.max(...cols));
-    // Goertzel power of a sine of amplitude A over n samples is about (A n / 2)^2; the block's
-    // energy is A^2 n / 2 per tone. A clean pair puts most of the energy in the two bins.
-    const ratio = ((rows[r]! + cols[c]!) * 2) / n / Math.max(1, energy);
-    const key = energy > n * 100 * 100 && ratio > 0.6 ? KEYS[r]![c]! : '';
+    // Goertzel power of a sine of amplitude A over n samples is about (A n / 2)^2, and its energy
+    // is A^2 n / 2, so power * 2 / n estimates the energy of the tone in the bin. A digit needs
+    // both a row and a column tone, each with a good share of the block's energy (which also
+    // bounds the twist); a single tone such as FSK's 1200 Hz mark is not a digit.
+    const rowShare = (rows[r]! * 2) / n / Math.max(1, energy);
+    const colShare = (cols[c]! * 2) / n / Math.max(1, energy);
+    const key =
+      energy > n * 100 * 100 && rowShare > 0.2 && colShare > 0.2 && rowShare + colShare > 0.6
+        ? KEYS[r]![c]!
+        : '';
     if (key && key === last) streak++;
     else streak = key ? 1 : 0;
     last = key;

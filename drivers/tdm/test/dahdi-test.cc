@@ -19,8 +19,8 @@ namespace {
 
 std::shared_ptr<FakeSyscalls> MakeFake() {
   auto fake = std::make_shared<FakeSyscalls>();
-  for (unsigned long r : {abi::kSpecify, abi::kSetBlocksize, abi::kSetLaw, abi::kSetLinear,
-                          abi::kHook}) {
+  for (unsigned long r :
+       {abi::kSpecify, abi::kSetBlocksize, abi::kSetLaw, abi::kSetLinear, abi::kHook}) {
     fake->int_requests[r] = true;
   }
   return fake;

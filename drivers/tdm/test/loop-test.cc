@@ -131,7 +131,8 @@ void TestFlashAndPulses() {
   s = Drain(*fxs);
   const auto digits = OfType(s, EventType::kPulseDigit);
   CHECK(digits.size() == 3);
-  if (digits.size() == 3) CHECK(digits[0].value == '3' && digits[1].value == '0' && digits[2].value == '5');
+  if (digits.size() == 3)
+    CHECK(digits[0].value == '3' && digits[1].value == '0' && digits[2].value == '5');
   CHECK(OfType(s, EventType::kPulseStart).size() == 3);
   CHECK(OfType(s, EventType::kOnHook).empty() && OfType(s, EventType::kWinkFlash).empty());
   bool threw = false;
@@ -170,10 +171,72 @@ void TestDtmfAndCallerId() {
   card.Advance(1000);
   CHECK(DecodeDtmf(*fxo) == "159#D");
   Drain(*fxo);
-  card.RingWithCallerId(1, "5551234");
+  card.RingWithCallerId(1, "5551234", LoopCard::CallerIdMode::kDtmf, "");
   card.Advance(2000);
   CHECK(DecodeDtmf(*fxo) == "A5551234C");
   CHECK(OfType(Drain(*fxo), EventType::kRingerOn).size() == 1);
+}
+
+struct FskResult {
+  std::string number;
+  std::string name;
+  int messages = 0;
+  adsi_rx_state_t* rx = nullptr;  // adsi_next_field reads the standard from it
+};
+
+void OnFskMessage(void* user, const uint8_t* msg, int len) {
+  auto* r = static_cast<FskResult*>(user);
+  ++r->messages;
+  uint8_t type;
+  const uint8_t* body;
+  int field_len;
+  int pos = -1;
+  // The first call returns the message type; fields follow.
+  while ((pos = adsi_next_field(r->rx, msg, len, pos, &type, &body, &field_len)) > 0) {
+    if (field_len <= 0) continue;
+    if (type == MCLASS_CALLER_NUMBER)
+      r->number.assign(reinterpret_cast<const char*>(body), field_len);
+    if (type == MCLASS_CALLER_NAME) r->name.assign(reinterpret_cast<const char*>(body), field_len);
+  }
+}
+
+void TestFskCallerId(LoopCard::CallerIdMode mode, int standard) {
+  LoopConfig c = Manual();
+  c.buffer_ms = 5000;  // keep all 4 s, so that sample 0 read is card time 0
+  LoopCard card(c);
+  auto fxs = card.OpenChannel(1);
+  auto fxo = card.OpenChannel(2);
+  fxo->SetLaw(Law::kLinear);
+  card.RingWithCallerId(1, "4045551234", mode, "ACME LTD");
+  card.Advance(4000);
+  const auto ev = Drain(*fxo);
+  const auto off = OfType(ev, EventType::kRingerOff);
+  CHECK(OfType(ev, EventType::kRingerOn).size() == 1 && off.size() == 1);
+  FskResult result;
+  adsi_rx_state_t* rx = adsi_rx_init(nullptr, standard, OnFskMessage, &result);
+  result.rx = rx;
+  uint8_t buf[320];
+  size_t n;
+  int64_t t = 0;  // ms of audio read, from card time 0
+  int64_t onset = -1;
+  while ((n = fxo->Read(buf, sizeof buf)) > 0) {
+    const auto* pcm = reinterpret_cast<const int16_t*>(buf);
+    for (size_t i = 0; i < n / 2 && onset < 0; ++i) {
+      if (pcm[i] > 500 || pcm[i] < -500) onset = t + static_cast<int64_t>(i) / 8;
+    }
+    adsi_rx(rx, pcm, static_cast<int>(n / 2));
+    t += 20;
+  }
+  adsi_rx_free(rx);
+  CHECK(result.messages == 1);
+  CHECK(result.number == "4045551234");
+  CHECK(result.name == "ACME LTD");
+  // FSK starts about 500 ms into the silence after the first ring (to the frame).
+  if (!off.empty()) {
+    std::printf("fsk %d: onset %lld ms after the first ring ended\n", standard,
+                static_cast<long long>(onset - off[0].time_ms));
+    CHECK(onset - off[0].time_ms >= 480 && onset - off[0].time_ms <= 540);
+  }
 }
 
 void TestLawRoundTrip() {
@@ -213,6 +276,8 @@ int main() {
   TestAnswerAndDisconnect();
   TestFlashAndPulses();
   TestDtmfAndCallerId();
+  TestFskCallerId(LoopCard::CallerIdMode::kBell202, ADSI_STANDARD_CLASS);
+  TestFskCallerId(LoopCard::CallerIdMode::kV23, ADSI_STANDARD_CLIP);
   TestLawRoundTrip();
   TestRealTimeClock();
   if (tsw::tdm::test::failures != 0) {

@@ -1,6 +1,7 @@
 /** mod_commands: the core API commands. */
 import type { TswModule } from '../module.js';
 import { channelCommands } from './channel-commands.js';
+import { configAdminCommands } from './config-admin.js';
 import { exprCommands } from './expr-commands.js';
 import { moduleCommands } from './module-commands.js';
 import { statusCommands } from './status-commands.js';
@@ -17,6 +18,7 @@ export function createModCommands(): TswModule {
         ...channelCommands(ctx.core),
         ...systemCommands(ctx.core),
         ...exprCommands(ctx.core),
+        ...configAdminCommands(ctx),
       ];
       for (const cmd of all) ctx.addApi(cmd);
     },

@@ -16,20 +16,44 @@ const HOSTISH = /^[^\s<>"]+$/;
 export const GATEWAY_SCHEMA = defineSchema({
   username: { type: 'string', description: 'Account name for REGISTER and digest' },
   password: { type: 'string', description: 'Digest password' },
-  realm: { type: 'string', pattern: HOSTISH, description: 'Domain registered to; defaults to the gateway name' },
-  proxy: { type: 'string', pattern: HOSTISH, description: 'host[:port][;transport=x] calls go to; defaults to realm' },
+  realm: {
+    type: 'string',
+    pattern: HOSTISH,
+    description: 'Domain registered to; defaults to the gateway name',
+  },
+  proxy: {
+    type: 'string',
+    pattern: HOSTISH,
+    description: 'host[:port][;transport=x] calls go to; defaults to realm',
+  },
   register: { type: 'bool', default: true, description: 'Keep a registration with the trunk' },
   'register-transport': { type: 'enum', values: ['udp', 'tcp', 'tls'], default: 'udp' },
   'expire-seconds': { type: 'int', default: 3600, min: 1, max: 604800, description: 'Expires we ask for' },
-  'retry-seconds': { type: 'int', default: 30, min: 1, max: 86400, description: 'First retry delay after a failure' },
+  'retry-seconds': {
+    type: 'int',
+    default: 30,
+    min: 1,
+    max: 86400,
+    description: 'First retry delay after a failure',
+  },
   ping: { type: 'int', default: 0, min: 0, max: 86400, description: 'OPTIONS keepalive interval; 0 off' },
-  'ping-max': { type: 'int', default: 1, min: 1, max: 100, description: 'Failed pings before the gateway is DOWN' },
+  'ping-max': {
+    type: 'int',
+    default: 1,
+    min: 1,
+    max: 100,
+    description: 'Failed pings before the gateway is DOWN',
+  },
   'caller-id-in-from': { type: 'bool', default: false, description: "Put the caller's number in From" },
   'from-user': { type: 'string', description: 'User part of From; defaults to username' },
   'from-domain': { type: 'string', pattern: HOSTISH, description: 'Host part of From; defaults to realm' },
   extension: { type: 'string', description: 'Destination for calls that come in from this gateway' },
   'contact-params': { type: 'string', description: 'Extra params appended to our Contact URI' },
-  'register-proxy': { type: 'string', pattern: HOSTISH, description: 'Where REGISTER goes; defaults to proxy' },
+  'register-proxy': {
+    type: 'string',
+    pattern: HOSTISH,
+    description: 'Where REGISTER goes; defaults to proxy',
+  },
   'outbound-proxy': { type: 'string', pattern: HOSTISH, description: 'Where INVITEs go; defaults to proxy' },
 });
 
@@ -64,9 +88,13 @@ function hostUri(node: XmlNode, gw: string, param: string, text: string): SipUri
   } catch {
     // reported below
   }
-  throw new TswError('TSW_ERR_CONFIG_PARAM', `gateway ${gw}: param "${param}": "${text}" is not a host[:port]`, {
-    location: paramLoc(node, param),
-  });
+  throw new TswError(
+    'TSW_ERR_CONFIG_PARAM',
+    `gateway ${gw}: param "${param}": "${text}" is not a host[:port]`,
+    {
+      location: paramLoc(node, param),
+    },
+  );
 }
 
 /** Reads one `<gateway>`. Throws TSW_ERR_CONFIG_PARAM naming file:line. */

@@ -59,6 +59,7 @@ export class InboundCall implements SipCallLeg {
     const fromUser = fromUri?.user ?? '';
     const vars = inboundVariables(profile.name, invite, source);
     vars.set('origination_uuid', uuid);
+    if (routing.gateway !== undefined) vars.set('sip_gateway_name', routing.gateway);
     this.session = profile.core.newSession(profile.endpoint, {
       name: `sofia/${profile.name}/${fromUser}@${fromUri?.host ?? source.address}`,
       direction: 'inbound',
@@ -67,7 +68,7 @@ export class InboundCall implements SipCallLeg {
         caller_id_name: from?.displayName ?? fromUser,
         caller_id_number: fromUser,
         ani: fromUser,
-        destination_number: ruri?.user ?? toUri?.user ?? '',
+        destination_number: routing.destination ?? ruri?.user ?? toUri?.user ?? '',
         network_addr: source.address,
         context: routing.context,
         dialplan: routing.dialplan,

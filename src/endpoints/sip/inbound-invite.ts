@@ -22,6 +22,10 @@ export interface InboundRouting {
   context: string;
   dialplan: string;
   user: DirectoryUser | undefined;
+  /** The gateway (trunk) the call came in from, matched by source IP. */
+  gateway?: string;
+  /** Replaces the R-URI user as destination_number (the gateway's `extension`). */
+  destination?: string;
 }
 
 /** Decides whether the caller may call, and where the call routes; undefined when refused. */
@@ -33,6 +37,14 @@ function authorize(
 ): InboundRouting | undefined {
   const s = profile.cfg.settings;
   const base = { context: s.context, dialplan: s.dialplan, user: undefined };
+  // A trunk is trusted by its address alone, like an ACL entry; it lands in the profile's context.
+  const ruri = req.ruri.kind === 'sip' ? req.ruri.user : undefined;
+  const gw = profile.gateways.matchSource(source, ruri);
+  if (gw !== undefined) {
+    gw.callsIn++;
+    const ext = gw.cfg.settings.extension;
+    return { ...base, gateway: gw.name, ...(ext !== undefined && ext !== '' ? { destination: ext } : {}) };
+  }
   const acl = s['apply-inbound-acl'];
   if (acl !== undefined && acl !== '' && aclAllows(acl, source.address)) return base;
   if (!s['auth-calls']) {

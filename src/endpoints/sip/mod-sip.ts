@@ -11,11 +11,12 @@ import { directoryService, NOT_REGISTERED_CONTACT, splitUserAtDomain } from '../
 import { type MediaHooks } from './media-hooks.js';
 import { readProfiles } from './profile-config.js';
 import { SipProfile } from './profile.js';
+import { sipMediaHooks } from './sip-media.js';
 import { createSipApi } from './sip-commands.js';
 import { createSipEndpoints } from './sip-endpoint.js';
 
 export interface ModSipOptions {
-  /** Media hookup for every profile; the placeholder (port numbers only) when omitted. */
+  /** Media hookup for every profile; engine RTP ports (sip-media.ts) when omitted. */
   media?: (profile: SipProfile) => MediaHooks;
 }
 
@@ -52,7 +53,8 @@ export function createModSip(options: ModSipOptions = {}): TswModule {
         throw new TswError('TSW_ERR_MODULE', 'no SIP endpoint');
       for (const cfg of configs) {
         const p = new SipProfile(core, cfg, endpoint, core.logs.logger(`sofia/${cfg.name}`));
-        if (options.media) p.media = options.media(p);
+        // Engine RTP ports when mod_media is loaded, port numbers only otherwise (sip-media.ts).
+        p.media = options.media ? options.media(p) : sipMediaHooks(p);
         profiles.set(cfg.name.toLowerCase(), p);
         try {
           await p.start();

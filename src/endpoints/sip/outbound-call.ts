@@ -35,6 +35,15 @@ export interface OutboundParams {
   offer: SessionDescription;
   callerIdName: string;
   callerIdNumber: string;
+  /** Where the INVITE goes first (located by RFC 3263); the R-URI's host when absent. */
+  firstHop?: SendTarget;
+  /** Further targets for the same server (RFC 3263 §4.3), tried on a transport error or timeout. */
+  alternates?: SendTarget[];
+  /** Credentials for a 401/407 (a gateway's); else the leg's sip_auth_username/password. */
+  credentials?: { username: string; password: string };
+  /** From user and host (a gateway's from-user/from-domain); else the caller ID number and our address. */
+  fromUser?: string;
+  fromHost?: string;
 }
 
 export class OutboundCall implements SipCallLeg {
@@ -52,13 +61,14 @@ export class OutboundCall implements SipCallLeg {
   private pendingCancel: HangupCause | undefined;
   private authTried = false;
   private redirected = false;
+  private authHeader: [string, string] | undefined;
 
   constructor(
     private readonly profile: SipProfile,
     readonly session: Session,
     private readonly params: OutboundParams,
   ) {
-    this.target = params.path ?? targetOfUri(params.ruri);
+    this.target = params.path ?? params.firstHop ?? targetOfUri(params.ruri);
     this.callId = generateCallId();
     this.invite = this.buildInvite();
     session.setVariable('sip_call_id', this.callId);
@@ -74,11 +84,14 @@ export class OutboundCall implements SipCallLeg {
     const ruri = this.params.ruri;
     const req = new SipRequest('INVITE', ruri);
     const fromHost =
-      this.session.getVariable('sip_from_host') ?? hostForHeader(p.address(this.target.transport).host);
+      this.params.fromHost ??
+      this.session.getVariable('sip_from_host') ??
+      hostForHeader(p.address(this.target.transport).host);
+    const fromUser = this.params.fromUser ?? this.params.callerIdNumber;
     const name = this.params.callerIdName === '' ? '' : `${quote(this.params.callerIdName)} `;
     const toUri: SipUri = { ...ruri, params: new Map(), headers: [] };
     req.addHeader('Max-Forwards', '70');
-    req.addHeader('From', `${name}<sip:${this.params.callerIdNumber}@${fromHost}>;tag=${this.fromTag}`);
+    req.addHeader('From', `${name}<sip:${fromUser}@${fromHost}>;tag=${this.fromTag}`);
     req.addHeader('To', `<${formatUri(toUri)}>`);
     req.addHeader('Call-ID', this.callId);
     req.addHeader('CSeq', `${this.cseq} INVITE`);
@@ -96,9 +109,25 @@ export class OutboundCall implements SipCallLeg {
     this.provisional = false;
     this.tx = this.profile.layer.sendRequest(this.invite, this.target, {
       onResponse: (res) => this.onResponse(res),
-      onTimeout: () => this.fail('RECOVERY_ON_TIMER_EXPIRE', 408),
-      onTransportError: () => this.fail('NORMAL_TEMPORARY_FAILURE', 503),
+      onTimeout: () => {
+        if (!this.failover()) this.fail('RECOVERY_ON_TIMER_EXPIRE', 408);
+      },
+      onTransportError: () => {
+        if (!this.failover()) this.fail('NORMAL_TEMPORARY_FAILURE', 503);
+      },
     });
+  }
+
+  /** Tries the next located target when nothing has answered yet (RFC 3263 §4.3). */
+  private failover(): boolean {
+    const next = this.params.alternates?.shift();
+    if (next === undefined || this.provisional || this.final || this.ended) return false;
+    if (this.pendingCancel !== undefined) return false;
+    this.target = next;
+    this.cseq++;
+    this.invite = this.buildInvite(this.authHeader === undefined ? [] : [this.authHeader]);
+    this.send();
+    return true;
   }
 
   private onResponse(res: SipResponse): void {
@@ -182,8 +211,8 @@ export class OutboundCall implements SipCallLeg {
   }
 
   private retryWithCredentials(res: SipResponse): boolean {
-    const user = this.session.getVariable('sip_auth_username');
-    const password = this.session.getVariable('sip_auth_password');
+    const user = this.params.credentials?.username ?? this.session.getVariable('sip_auth_username');
+    const password = this.params.credentials?.password ?? this.session.getVariable('sip_auth_password');
     if (this.authTried || user === undefined || password === undefined || this.ended) return false;
     const header = res.status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate';
     const challenge = selectChallenge(res.getHeaders(header));
@@ -196,7 +225,8 @@ export class OutboundCall implements SipCallLeg {
       formatUri(this.params.ruri),
     );
     this.cseq++;
-    this.invite = this.buildInvite([[authorizationHeaderFor(res.status), answer.header]]);
+    this.authHeader = [authorizationHeaderFor(res.status), answer.header];
+    this.invite = this.buildInvite([this.authHeader]);
     this.send();
     return true;
   }

@@ -172,9 +172,13 @@ export function readProfiles(conf: XmlNode | undefined): ProfileConfig[] {
     for (const gw of cfg.gateways) {
       const other = out.find((o) => o.gateways.some((g) => g.name.toLowerCase() === gw.name.toLowerCase()));
       if (other !== undefined) {
-        throw new TswError('TSW_ERR_CONFIG_PARAM', `gateway ${gw.name} is also defined in profile ${other.name}`, {
-          location: gw.loc,
-        });
+        throw new TswError(
+          'TSW_ERR_CONFIG_PARAM',
+          `gateway ${gw.name} is also defined in profile ${other.name}`,
+          {
+            location: gw.loc,
+          },
+        );
       }
     }
     out.push(cfg);

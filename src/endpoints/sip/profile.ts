@@ -29,6 +29,7 @@ import { dialogKey } from '../../sip/ua/index.js';
 import { BanFilterTransport } from './ban-filter.js';
 import { BanList } from './ban-list.js';
 import { SipDigestAuth } from './digest-auth.js';
+import { GatewaySet } from './gateway-set.js';
 import { acceptInvite } from './inbound-invite.js';
 import { type MediaHooks, placeholderMediaHooks, RtpPortPool } from './media-hooks.js';
 import type { ProfileConfig } from './profile-config.js';
@@ -46,6 +47,8 @@ export class SipProfile implements TransactionUser {
   readonly auth: SipDigestAuth;
   readonly registrar: Registrar;
   readonly ports: RtpPortPool;
+  /** Trunks (`<gateways>`): outbound registrations, calls via `sip/gateway/<name>/...`. */
+  readonly gateways: GatewaySet;
   media: MediaHooks;
   /** Legs by channel UUID. */
   readonly calls = new Map<string, SipCallLeg>();
@@ -85,6 +88,7 @@ export class SipProfile implements TransactionUser {
     this.registrar = new Registrar(this);
     this.ports = new RtpPortPool(s['rtp-port-min'], s['rtp-port-max']);
     this.media = placeholderMediaHooks(this.ports);
+    this.gateways = new GatewaySet(this);
   }
 
   async start(): Promise<void> {
@@ -95,10 +99,13 @@ export class SipProfile implements TransactionUser {
     this.state = 'running';
     const a = this.address('UDP');
     this.log.notice(`profile ${this.name} listening on ${a.host}:${a.port}`);
+    this.gateways.apply(this.cfg.gateways);
   }
 
   async stop(): Promise<void> {
     this.core.timers.clearInterval(this.sweepTimer);
+    // Best effort: the un-REGISTERs go out, but we do not wait for their answers.
+    this.gateways.stopAll(this.state === 'running');
     await this.core.hangupAndWait(
       [...this.calls.values()].map((c) => c.session.uuid),
       'SYSTEM_SHUTDOWN',

@@ -5,10 +5,17 @@
  * - `sip status profile <name>`: the profile's settings, calls and bans.
  * - `sip status profile <name> reg`: its registrations.
  * - `sip profile <name> unban <ip>`: lifts a ban.
+ * - `sip status gateway <name>`: one gateway's registration and ping state.
+ * - `sip profile <name> rescan`: applies added, changed and removed gateways
+ *   from the current XML (after `reloadxml`) without restarting the listeners.
+ * - `sip profile <name> killgw <gateway>`: unregisters and drops a gateway.
  */
 import { type ApiCommand, splitArgs, usage } from '../../core/api.js';
 import type { Core } from '../../core/core.js';
-import { TswError } from '../../core/errors.js';
+import { errorMessage, TswError } from '../../core/errors.js';
+import { findGateway } from './gateway-dial.js';
+import { gatewayRow, gatewayStatus } from './gateway-status.js';
+import { readProfiles } from './profile-config.js';
 import type { SipProfile } from './profile.js';
 
 const RULE = '='.repeat(97);
@@ -22,12 +29,13 @@ function url(p: SipProfile): string {
   return `sip:mod_sofia@${a.host}:${a.port}`;
 }
 
-function statusAll(profiles: ReadonlyMap<string, SipProfile>): string {
+function statusAll(core: Core, profiles: ReadonlyMap<string, SipProfile>): string {
   const lines = [`${pad('Name', 25)} ${pad('Type', 13)} ${pad('Data', 42)}      State`, RULE];
   for (const p of profiles.values()) {
     const state = p.state === 'running' ? 'RUNNING' : 'DOWN';
     const counts = `(${p.calls.size}) REGS(${p.registrar.count}) BANS(${p.bans.list().length})`;
     lines.push(`${pad(p.name, 25)} ${pad('profile', 13)} ${pad(url(p), 42)}      ${state} ${counts}`);
+    for (const gw of p.gateways.list()) lines.push(gatewayRow(gw, core.timers.now(), pad));
   }
   lines.push(RULE, `${profiles.size} profile${profiles.size === 1 ? '' : 's'} 0 aliases`);
   return `${lines.join('\n')}\n`;
@@ -79,6 +87,30 @@ function registrations(core: Core, p: SipProfile): string {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * Re-reads the profile from the current XML and applies its gateways only;
+ * the profile's other settings need a module reload, as in FreeSWITCH.
+ */
+function rescan(core: Core, profiles: ReadonlyMap<string, SipProfile>, p: SipProfile): string {
+  const conf = core.xml.configuration('sofia.conf') ?? core.xml.configuration('sip.conf');
+  let cfg;
+  try {
+    cfg = readProfiles(conf).find((c) => c.name.toLowerCase() === p.name.toLowerCase());
+  } catch (err) {
+    return `-ERR ${errorMessage(err)}\n`;
+  }
+  if (cfg === undefined) return `-ERR profile ${p.name} is no longer in the configuration\n`;
+  for (const gw of cfg.gateways) {
+    const owner = findGateway(profiles, gw.name)?.profile;
+    if (owner !== undefined && owner !== p) {
+      return `-ERR gateway ${gw.name} already runs in profile ${owner.name}\n`;
+    }
+  }
+  const r = p.gateways.apply(cfg.gateways);
+  const list = (l: string[]): string => (l.length === 0 ? '-' : l.join(','));
+  return `+OK added ${list(r.added)} changed ${list(r.changed)} removed ${list(r.removed)}\n`;
+}
+
 export function createSipApi(
   core: Core,
   name: string,
@@ -87,7 +119,8 @@ export function createSipApi(
   const cmd: ApiCommand = {
     name,
     description: 'SIP endpoint status and control',
-    syntax: 'status [profile <name> [reg]] | profile <name> unban <ip>',
+    syntax:
+      'status [profile <name> [reg] | gateway <name>] | profile <name> unban <ip>|rescan|killgw <gateway>',
     run(args) {
       const a = splitArgs(args);
       const find = (n: string | undefined): SipProfile => {
@@ -96,10 +129,21 @@ export function createSipApi(
         return p;
       };
       if (a[0] === 'status') {
-        if (a.length === 1) return statusAll(profiles);
+        if (a.length === 1) return statusAll(core, profiles);
+        if (a[1] === 'gateway') {
+          const gw = findGateway(profiles, a[2] ?? '');
+          if (gw === undefined) throw new TswError('TSW_ERR_NOT_FOUND', `no such gateway ${a[2] ?? ''}`);
+          return gatewayStatus(gw, core.timers.now(), RULE);
+        }
         if (a[1] !== 'profile') usage(cmd);
         const p = find(a[2]);
         return a[3] === 'reg' ? registrations(core, p) : statusProfile(p);
+      }
+      if (a[0] === 'profile' && a[2] === 'rescan') return rescan(core, profiles, find(a[1]));
+      if (a[0] === 'profile' && a[2] === 'killgw' && a[3] !== undefined) {
+        return find(a[1]).gateways.kill(a[3])
+          ? '+OK\n'
+          : `-ERR no gateway ${a[3]} in profile ${a[1] ?? ''}\n`;
       }
       if (a[0] === 'profile' && a[2] === 'unban' && a[3] !== undefined) {
         return find(a[1]).bans.unban(a[3]) ? '+OK\n' : `-ERR ${a[3]} is not banned\n`;

@@ -11,6 +11,8 @@ import { parseHostPort, parseUri, type SipUri } from '../../sip/messages/index.j
 import { buildOffer } from '../../sip/sdp/index.js';
 import type { SendTarget } from '../../sip/transport/index.js';
 import { targetOfUri } from '../../sip/ua/index.js';
+import { type LegPlan, planGatewayCall } from './gateway-dial.js';
+import { locateUri } from './gateway-request.js';
 import { OutboundCall } from './outbound-call.js';
 import type { SipProfile } from './profile.js';
 
@@ -55,7 +57,7 @@ export function createSipEndpoints(core: Core, profiles: ReadonlyMap<string, Sip
 
   const io: EndpointIo = {
     outgoingChannel(req: OutgoingRequest): Promise<OutgoingResult> {
-      return Promise.resolve(placeCall(core, profiles, endpoint, req));
+      return placeCall(core, profiles, endpoint, req);
     },
     receiveMessage(session, msg) {
       return legOf(session.uuid)?.onMessage(msg) ?? true;
@@ -69,14 +71,18 @@ export function createSipEndpoints(core: Core, profiles: ReadonlyMap<string, Sip
   return [endpoint, alias];
 }
 
-function placeCall(
+async function placeCall(
   core: Core,
   profiles: ReadonlyMap<string, SipProfile>,
   endpoint: Endpoint,
   req: OutgoingRequest,
-): OutgoingResult {
+): Promise<OutgoingResult> {
   const slash = req.target.indexOf('/');
   const profileName = slash < 0 ? req.target : req.target.slice(0, slash);
+  if (profileName.toLowerCase() === 'gateway') {
+    const plan = await planGatewayCall(profiles, req.target.slice(slash + 1));
+    return 'cause' in plan ? { ok: false, ...plan } : startLeg(core, endpoint, req, plan);
+  }
   const profile = profiles.get(profileName.toLowerCase());
   if (profile === undefined || profile.state !== 'running') {
     return { ok: false, cause: 'INVALID_PROFILE', reason: `no running SIP profile ${profileName}` };
@@ -85,13 +91,37 @@ function placeCall(
   if (slash < 0 || target === undefined) {
     return { ok: false, cause: 'INVALID_URL', reason: `bad SIP target ${req.target}` };
   }
-  const session = core.newSession(endpoint, {
+  let targets: SendTarget[];
+  try {
+    targets = target.path !== undefined ? [target.path] : await locateUri(target.ruri);
+  } catch {
+    targets = [];
+  }
+  const [first, ...alternates] = targets;
+  if (first === undefined) {
+    return { ok: false, cause: 'NO_ROUTE_DESTINATION', reason: `${target.ruri.host} did not resolve` };
+  }
+  return startLeg(core, endpoint, req, {
+    profile,
     name: `sofia/${profile.name}/${req.target.slice(slash + 1)}`,
+    ruri: target.ruri,
+    path: target.path,
+    firstHop: first,
+    alternates,
+  });
+}
+
+/** Creates the outbound session and sends its INVITE. */
+function startLeg(core: Core, endpoint: Endpoint, req: OutgoingRequest, plan: LegPlan): OutgoingResult {
+  const profile = plan.profile;
+  const session = core.newSession(endpoint, {
+    name: plan.name,
     direction: 'outbound',
-    profile: { ...req.profile, destination_number: target.ruri.user ?? '' },
+    profile: { ...req.profile, destination_number: plan.ruri.user ?? '' },
     variables: req.variables,
   });
   if (req.originator) session.channel.originator = req.originator.uuid;
+  if (plan.gateway !== undefined) session.setVariable('sip_gateway_name', plan.gateway.name);
   const local = profile.media.allocate({ uuid: session.uuid, profile: profile.name }, profile.cfg.sdpIp);
   session.start();
   if (local === undefined) {
@@ -99,16 +129,23 @@ function placeCall(
     return { ok: false, cause: 'NORMAL_CIRCUIT_CONGESTION', reason: 'no free RTP port' };
   }
   const p = session.channel.profile;
+  const callerIdNumber = p.caller_id_number === '' ? '0000000000' : p.caller_id_number;
   const call = new OutboundCall(profile, session, {
-    ruri: target.ruri,
-    path: target.path,
+    ruri: plan.ruri,
+    path: plan.path,
+    firstHop: plan.firstHop,
+    alternates: plan.alternates,
     offer: buildOffer(profile.cfg.outboundCodecs, {
       ...local,
       ptDynStart: profile.cfg.settings['rfc2833-pt'],
     }),
     callerIdName: p.caller_id_name,
-    callerIdNumber: p.caller_id_number === '' ? '0000000000' : p.caller_id_number,
+    callerIdNumber,
+    ...(plan.credentials !== undefined ? { credentials: plan.credentials } : {}),
+    ...(plan.fromUser !== undefined ? { fromUser: plan.fromUser(callerIdNumber) } : {}),
+    ...(plan.fromHost !== undefined ? { fromHost: plan.fromHost } : {}),
   });
+  if (plan.gateway !== undefined) plan.gateway.callsOut++;
   call.send();
   return { ok: true, session };
 }

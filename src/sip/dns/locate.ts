@@ -62,10 +62,12 @@ export async function locateSipServer(input: LocateInput, opts: LocateOptions = 
       .filter((x) => x.svc !== undefined && (!secure || x.svc.secure))
       .sort((a, b) => a.r.order - b.r.order || a.r.preference - b.r.preference);
     for (const { r, svc } of naptr) {
-      if (svc !== undefined) srvNames.push({ name: r.replacement.replace(/\.$/, ''), transport: svc.transport });
+      if (svc !== undefined)
+        srvNames.push({ name: r.replacement.replace(/\.$/, ''), transport: svc.transport });
     }
     if (srvNames.length === 0) {
-      for (const s of SERVICES) if (!secure || s.secure) srvNames.push({ name: s.srv + host, transport: s.transport });
+      for (const s of SERVICES)
+        if (!secure || s.secure) srvNames.push({ name: s.srv + host, transport: s.transport });
     }
   }
   const out: SendTarget[] = [];

@@ -22,6 +22,8 @@ export const SIPP_DIR = join(REPO_ROOT, 'test', 'fixtures', 'sipp');
 export interface ProfileSpec {
   name: string;
   params: Record<string, string>;
+  /** Raw XML placed inside `<profile>` after `<settings>`, e.g. `<gateways>...</gateways>`. */
+  extraXml?: string;
 }
 
 export interface SipTestCore extends TestCore {
@@ -124,7 +126,7 @@ export async function startSipCore(opts: {
     const lines = Object.entries(params).map(([k, v]) => `      <param name="${k}" value="${v}"/>`);
     writeFileSync(
       join(conf, 'sip_profiles', `${p.name}.xml`),
-      `<include>\n  <profile name="${p.name}">\n    <settings>\n${lines.join('\n')}\n    </settings>\n  </profile>\n</include>\n`,
+      `<include>\n  <profile name="${p.name}">\n    <settings>\n${lines.join('\n')}\n    </settings>\n${p.extraXml ?? ''}\n  </profile>\n</include>\n`,
     );
   }
   const users = (opts.users ?? [])

@@ -1,0 +1,154 @@
+/**
+ * Media hooks backed by the native media engine. While mod_media is loaded, each SIP channel gets
+ * an engine RTP port when the endpoint first needs a local address for SDP, so the port written in
+ * the offer or answer is the one the socket is bound to. The port becomes the channel's main port
+ * in {@link ChannelMedia}, which is what playback, record, echo and read talk to, and what
+ * bridge-media.ts joins to the other leg of a bridge.
+ *
+ *     allocate ──> RTP port bound (rtp-ip) ──> main port of the channel
+ *     negotiated ──> send to the SDP's c=/m= address (symmetric RTP latches on later)
+ *     release ──> channel media detached: every port of the channel closed
+ *
+ * Without mod_media (checked on every allocate, so the order in which modules load does not
+ * matter) the hooks fall back to {@link placeholderMediaHooks}: port numbers only.
+ *
+ * The engine fixes a port's codec and RFC 4733 payload type when it creates the socket, before
+ * the offer/answer exchange is over. The port is therefore made with the first G.711 codec of the
+ * profile's preference list for the call's direction and with the profile's `rfc2833-pt`; when the
+ * exchange settles on something else, a warning says so and the port keeps what it has.
+ */
+import { errorMessage } from '../../core/errors.js';
+import { channelMediaOf } from '../../media/channel-media.js';
+import type { RtpPort } from '../../media/media-port.js';
+import type { Negotiation } from '../../sip/sdp/index.js';
+import { type MediaCallInfo, type MediaHooks, placeholderMediaHooks } from './media-hooks.js';
+import type { SipProfile } from './profile.js';
+
+type G711 = 'PCMU' | 'PCMA';
+
+/** The slice of a profile the hooks use; narrow so tests and other endpoints can provide it. */
+export type SipMediaProfile = Pick<SipProfile, 'core' | 'cfg' | 'log' | 'ports'>;
+
+/** The first G.711 codec in `list`; PCMU when there is none. */
+export function preferredG711(list: readonly string[]): G711 {
+  for (const name of list) {
+    if (name === 'PCMU' || name === 'PCMA') return name;
+  }
+  return 'PCMU';
+}
+
+/** The address RTP sockets bind to: rtp-ip, else sip-ip (ext-rtp-ip is only written in SDP). */
+export function rtpBindIp(profile: SipMediaProfile): string {
+  const s = profile.cfg.settings;
+  return s['rtp-ip'] ?? s['sip-ip'];
+}
+
+interface EnginePort {
+  port: RtpPort;
+  codec: G711;
+  dtmfPt: number;
+}
+
+/** Hooks that give SIP channels engine RTP ports when mod_media is loaded. */
+export function sipMediaHooks(profile: SipMediaProfile): MediaHooks {
+  const fallback = placeholderMediaHooks(profile.ports);
+  const ports = new Map<string, EnginePort>();
+
+  const codecFor = (uuid: string): G711 => {
+    const outbound = profile.core.sessions.get(uuid)?.channel.direction === 'outbound';
+    return preferredG711(outbound ? profile.cfg.outboundCodecs : profile.cfg.inboundCodecs);
+  };
+
+  return {
+    allocate(call, ip) {
+      const have = ports.get(call.uuid);
+      if (have !== undefined) return { ip, port: have.port.localPort };
+      const media = channelMediaOf(profile.core);
+      if (media === undefined) return fallback.allocate(call, ip);
+      const codec = codecFor(call.uuid);
+      const dtmfPt = profile.cfg.settings['rfc2833-pt'];
+      let port: RtpPort;
+      try {
+        port = media.engine.createRtpPort(call.uuid, {
+          ip: rtpBindIp(profile),
+          codec,
+          ptime: 20,
+          latch: true,
+          dtmfPayloadType: dtmfPt,
+        });
+      } catch (err) {
+        profile.log.warn(`no RTP port for ${call.uuid}: ${errorMessage(err)}`, { uuid: call.uuid });
+        return undefined;
+      }
+      try {
+        media.attach(call.uuid, port);
+      } catch (err) {
+        void port.close();
+        profile.log.warn(`channel ${call.uuid} cannot take an RTP port: ${errorMessage(err)}`, {
+          uuid: call.uuid,
+        });
+        return undefined;
+      }
+      ports.set(call.uuid, { port, codec, dtmfPt });
+      return { ip, port: port.localPort };
+    },
+
+    negotiated(call, n) {
+      const have = ports.get(call.uuid);
+      if (have === undefined) {
+        fallback.negotiated(call, n);
+        return;
+      }
+      applyNegotiation(profile, call, have, n);
+    },
+
+    release(call) {
+      const have = ports.get(call.uuid);
+      if (have === undefined) {
+        fallback.release(call);
+        return;
+      }
+      ports.delete(call.uuid);
+      const media = channelMediaOf(profile.core);
+      if (media?.get(call.uuid)?.main === have.port) {
+        void media.detach(call.uuid);
+      } else {
+        void have.port.close();
+      }
+    },
+  };
+}
+
+/** Points the port at the negotiated remote address and reports what the port cannot follow. */
+function applyNegotiation(
+  profile: SipMediaProfile,
+  call: MediaCallInfo,
+  have: EnginePort,
+  n: Negotiation,
+): void {
+  if (have.port.closed || n.rejected) return;
+  const meta = { uuid: call.uuid };
+  if (n.remote !== undefined && n.remote.port > 0 && n.remote.ip !== '0.0.0.0') {
+    try {
+      have.port.setRemote(n.remote.ip, n.remote.port);
+    } catch (err) {
+      profile.log.warn(`RTP remote ${n.remote.ip}:${n.remote.port} refused: ${errorMessage(err)}`, meta);
+    }
+  }
+  const codec = n.codec?.name;
+  if (codec !== undefined && codec !== have.codec) {
+    profile.log.warn(
+      `${call.uuid} negotiated ${codec} but its RTP port was opened for ${have.codec}; ` +
+        `list ${codec} first in the profile's codec prefs to carry its audio`,
+      meta,
+    );
+  }
+  const te = n.telephoneEventPt;
+  if (te !== undefined && te !== have.dtmfPt) {
+    profile.log.warn(
+      `${call.uuid}: the far end uses telephone-event payload type ${te}, the RTP port ${have.dtmfPt}; ` +
+        `set rfc2833-pt to ${te} for its RFC 4733 digits`,
+      meta,
+    );
+  }
+}
