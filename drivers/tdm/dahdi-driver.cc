@@ -118,19 +118,25 @@ class DahdiChannel : public TdmChannel {
   }
 
   bool GetEvent(TdmEvent* ev) override {
-    int v = 0;
-    IoctlOrThrow(abi::kGetEvent, &v, "DAHDI_GETEVENT");
-    if (v == 0) return false;
-    ev->channel = channel_;
-    ev->time_ms = sys_->NowMs();
-    if (v & abi::kEventPulseDigitFlag) {
-      ev->type = EventType::kPulseDigit;
-      ev->value = v & 0xff;
-    } else {
-      ev->type = static_cast<EventType>(v);
-      ev->value = 0;
+    for (;;) {
+      int v = 0;
+      IoctlOrThrow(abi::kGetEvent, &v, "DAHDI_GETEVENT");
+      if (v == 0) return false;
+      // Kernel DTMF detection is never switched on (the media engine detects DTMF); should its
+      // events appear anyway, they are dropped here.
+      if (v & (abi::kEventDtmfDownFlag | abi::kEventDtmfUpFlag)) continue;
+      ev->channel = channel_;
+      ev->time_ms = sys_->NowMs();
+      if (v & abi::kEventPulseDigitFlag) {
+        ev->type = EventType::kPulseDigit;
+        ev->value = v & 0xff;
+      } else {
+        ev->type = static_cast<EventType>(v);
+        // A code this layer does not name is passed on as UNKNOWN with the raw code as value.
+        ev->value = std::strcmp(EventName(ev->type), "UNKNOWN") == 0 ? v : 0;
+      }
+      return true;
     }
-    return true;
   }
 
   void SetGains(double rx_db, double tx_db) override {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "dahdi-abi.h"
 #include "loop-core.h"
 
 namespace tsw::tdm {
@@ -41,7 +42,7 @@ class LoopChannel : public TdmChannel {
     p.chanpos = ch_;
     p.kind = station ? PortKind::kFxs : PortKind::kFxo;
     // Station ports use FXO kewl-start signalling and trunk ports FXS kewl-start, as on DAHDI.
-    p.sigtype = station ? (1 << 5) | (1 << 12) : (1 << 2) | (1 << 13);
+    p.sigtype = station ? abi::kSigFxoKs : abi::kSigFxsKs;
     p.name = std::string("LOOP/1/") + std::to_string(ch_);
     p.rx_off_hook = station ? s.station_sees_off_hook : s.ring_burst;
     p.rx_bits = line.trunk_bits();

@@ -18,17 +18,6 @@ double RequireDouble(const Napi::CallbackInfo& info, size_t i, const char* what)
   return info[i].As<Napi::Number>().DoubleValue();
 }
 
-template <typename F>
-void Guard(Napi::Env env, F&& body) {
-  try {
-    body();
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    ThrowJs(env, e);
-  }
-}
-
 }  // namespace
 
 void CardWrap::CallJs(Napi::Env env, Napi::Function callback, CardWrap* /*self*/,

@@ -98,15 +98,6 @@ void ThrowJs(Napi::Env env, const std::exception& e) {
   throw err;
 }
 
-#define TDM_GUARD(env, body)          \
-  try {                               \
-    body;                             \
-  } catch (const Napi::Error&) {      \
-    throw;                            \
-  } catch (const std::exception& e) { \
-    ThrowJs(env, e);                  \
-  }
-
 Napi::Function CardWrap::Define(Napi::Env env) {
   return DefineClass(env, "TdmCard",
                      {
@@ -196,7 +187,7 @@ Napi::Value CardWrap::OpenChannel(const Napi::CallbackInfo& info) {
   if (channels_.count(n) != 0) {
     throw Napi::Error::New(info.Env(), "channel " + std::to_string(n) + " is already open");
   }
-  TDM_GUARD(info.Env(), {
+  Guard(info.Env(), [&] {
     std::unique_ptr<TdmChannel> ch = d.OpenChannel(n);
     std::lock_guard<std::mutex> lock(mu_);
     channels_[n] = std::move(ch);
@@ -220,7 +211,7 @@ Napi::Value CardWrap::CloseChannel(const Napi::CallbackInfo& info) {
 Napi::Value CardWrap::Params(const Napi::CallbackInfo& info) {
   TdmChannel& ch = Channel(info);
   ChannelParams p;
-  TDM_GUARD(info.Env(), p = ch.GetParams());
+  Guard(info.Env(), [&] { p = ch.GetParams(); });
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
   o.Set("channel", p.channel);
@@ -243,7 +234,7 @@ Napi::Value CardWrap::Hook(const Napi::CallbackInfo& info) {
   if (!ParseHookOp(RequireString(info, 1, "hook operation"), &op)) {
     throw Napi::RangeError::New(info.Env(), "unknown hook operation");
   }
-  TDM_GUARD(info.Env(), ch.Hook(op));
+  Guard(info.Env(), [&] { ch.Hook(op); });
   return info.Env().Undefined();
 }
 
@@ -253,14 +244,14 @@ Napi::Value CardWrap::SetLaw(const Napi::CallbackInfo& info) {
   if (!ParseLaw(RequireString(info, 1, "law"), &law)) {
     throw Napi::RangeError::New(info.Env(), "law must be ulaw, alaw or linear");
   }
-  TDM_GUARD(info.Env(), ch.SetLaw(law));
+  Guard(info.Env(), [&] { ch.SetLaw(law); });
   return info.Env().Undefined();
 }
 
 Napi::Value CardWrap::SetBlocksize(const Napi::CallbackInfo& info) {
   TdmChannel& ch = Channel(info);
   const int n = static_cast<int>(RequireInt(info, 1, "blocksize"));
-  TDM_GUARD(info.Env(), ch.SetBlocksize(n));
+  Guard(info.Env(), [&] { ch.SetBlocksize(n); });
   return info.Env().Undefined();
 }
 
@@ -271,14 +262,14 @@ Napi::Value CardWrap::SetGains(const Napi::CallbackInfo& info) {
   if (!(rx >= -24 && rx <= 24 && tx >= -24 && tx <= 24)) {
     throw Napi::RangeError::New(info.Env(), "gains must be -24..24 dB");
   }
-  TDM_GUARD(info.Env(), ch.SetGains(rx, tx));
+  Guard(info.Env(), [&] { ch.SetGains(rx, tx); });
   return info.Env().Undefined();
 }
 
 Napi::Value CardWrap::SetEchoCancel(const Napi::CallbackInfo& info) {
   TdmChannel& ch = Channel(info);
   const int taps = static_cast<int>(RequireInt(info, 1, "taps"));
-  TDM_GUARD(info.Env(), ch.SetEchoCancel(taps));
+  Guard(info.Env(), [&] { ch.SetEchoCancel(taps); });
   return info.Env().Undefined();
 }
 
@@ -287,7 +278,7 @@ Napi::Value CardWrap::Read(const Napi::CallbackInfo& info) {
   TdmChannel& ch = Channel(info);
   uint8_t buf[2048];
   size_t n = 0;
-  TDM_GUARD(info.Env(), n = ch.Read(buf, sizeof buf));
+  Guard(info.Env(), [&] { n = ch.Read(buf, sizeof buf); });
   if (n == 0) return info.Env().Null();
   return Napi::Buffer<uint8_t>::Copy(info.Env(), buf, n);
 }
@@ -299,7 +290,7 @@ Napi::Value CardWrap::Write(const Napi::CallbackInfo& info) {
   }
   Napi::Buffer<uint8_t> data = info[1].As<Napi::Buffer<uint8_t>>();
   size_t n = 0;
-  TDM_GUARD(info.Env(), n = ch.Write(data.Data(), data.Length()));
+  Guard(info.Env(), [&] { n = ch.Write(data.Data(), data.Length()); });
   return Napi::Number::New(info.Env(), static_cast<double>(n));
 }
 
@@ -316,7 +307,7 @@ EventBatch CardWrap::DrainEvents() {
 Napi::Value CardWrap::GetEvents(const Napi::CallbackInfo& info) {
   Driver(info.Env());
   EventBatch batch;
-  TDM_GUARD(info.Env(), batch = DrainEvents());
+  Guard(info.Env(), [&] { batch = DrainEvents(); });
   Napi::Array list = Napi::Array::New(info.Env(), batch.size());
   for (size_t i = 0; i < batch.size(); ++i) list.Set(i, EventObject(info.Env(), batch[i]));
   return list;
@@ -326,7 +317,7 @@ Napi::Value CardWrap::SpanStatus(const Napi::CallbackInfo& info) {
   TdmDriver& d = Driver(info.Env());
   const int span = static_cast<int>(RequireInt(info, 0, "span"));
   tdm::SpanStatus s;
-  TDM_GUARD(info.Env(), s = d.GetSpanStatus(span));
+  Guard(info.Env(), [&] { s = d.GetSpanStatus(span); });
   Napi::Object o = Napi::Object::New(info.Env());
   o.Set("span", s.span);
   o.Set("name", s.name);

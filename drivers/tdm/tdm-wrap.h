@@ -78,6 +78,18 @@ class CardWrap : public Napi::ObjectWrap<CardWrap> {
 // Converts a driver exception to a JS error carrying `code` (TdmError's errno name) when known.
 [[noreturn]] void ThrowJs(Napi::Env env, const std::exception& e);
 
+// Runs a driver call, turning its C++ exceptions into JS errors.
+template <typename F>
+void Guard(Napi::Env env, F&& body) {
+  try {
+    body();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    ThrowJs(env, e);
+  }
+}
+
 }  // namespace tsw::tdm
 
 #endif  // TSW_TDM_TDM_WRAP_H_

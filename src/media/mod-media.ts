@@ -1,8 +1,9 @@
 /**
  * mod_media: the media engine of a core. Loading it starts one {@link MediaEngine} (its RTP port
  * range and thread priority from media.conf.xml), makes {@link ChannelMedia} available to the
- * endpoints and registers the media applications. Unloading closes every channel's ports and the
- * engine; bridged channels have their main ports joined (bridge-media.ts). The core unloads modules after it has hung up its calls, so no call loses audio early.
+ * endpoints, joins the main ports of bridged channels (bridge-media.ts) and registers the media
+ * applications. Unloading closes every channel's ports and the engine; the core unloads modules
+ * after it has hung up its calls, so no call loses audio early.
  */
 import { defineSchema } from '../config/schema.js';
 import { TswError } from '../core/errors.js';

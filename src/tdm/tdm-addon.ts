@@ -31,6 +31,7 @@ export interface NativeLoopOptions {
   bufferMs?: number;
   ringOnMs?: number;
   ringOffMs?: number;
+  cidRingDelayMs?: number;
   fskDelayMs?: number;
   reversalOnAnswer?: boolean;
   openSwitchMs?: number;

@@ -46,6 +46,7 @@ function loopOptions(o: LoopCardOptions): NativeLoopOptions {
     bufferMs: o.bufferMs,
     ringOnMs: o.ring?.onMs,
     ringOffMs: o.ring?.offMs,
+    cidRingDelayMs: o.cidRingDelayMs,
     fskDelayMs: o.fskDelayMs,
     reversalOnAnswer: o.reversalOnAnswer,
     openSwitchMs: o.openSwitchMs,

@@ -21,6 +21,8 @@ export const TDM_EVENT_NAMES = [
   'RINGBEGIN',
   'REMOVED',
   'PULSEDIGIT',
+  /** A DAHDI event code this layer does not name; `value` holds the code. */
+  'UNKNOWN',
 ] as const;
 export type TdmEventName = (typeof TDM_EVENT_NAMES)[number];
 
@@ -109,6 +111,8 @@ export interface LoopCardOptions {
   seed?: number;
   /** Ring cadence. Default 2000 ms on, 4000 ms off. */
   ring?: { onMs: number; offMs: number };
+  /** From the end of DTMF caller ID to the first ring. Default 300. */
+  cidRingDelayMs?: number;
   /** From the end of the first ring to FSK caller ID. Default 500. */
   fskDelayMs?: number;
   /** Reverse battery when the station port answers (OFFHOOK). Default false. */

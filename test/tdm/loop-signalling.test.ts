@@ -14,6 +14,8 @@ describe('the loop card with a real-time clock', () => {
     fxo.on('events', (batch) => {
       for (const ev of batch) seen.push({ ev, wall: performance.now() });
     });
+    const batches: TdmEvent[][] = [];
+    card.on('events', (batch) => batches.push(batch));
     const start = performance.now();
     fxs.hook('RING');
     await new Promise((r) => setTimeout(r, 6400));
@@ -33,6 +35,14 @@ describe('the loop card with a real-time clock', () => {
       `card clock: burst ${burst} ms, pause ${pause} ms; wall clock at JS: burst ${wallBurst.toFixed(1)} ms, ` +
         `pause ${wallPause.toFixed(1)} ms, first ring after ${(on[0]!.wall - start).toFixed(1)} ms`,
     );
+    // One burst's events on both ports come to JS in one call.
+    const firstBurst = batches.find((b) => b.some((e) => e.type === 'RINGERON'));
+    assert.deepEqual(firstBurst?.map((e) => `${e.channel}:${e.type}`).sort(), [
+      '1:RINGERON',
+      '2:RINGBEGIN',
+      '2:RINGERON',
+      '2:RINGOFFHOOK',
+    ]);
     fxs.hook('RINGOFF');
     card.close();
     assert.throws(() => fxs.hook('RING'), { code: 'TSW_ERR_STATE' });

@@ -151,7 +151,7 @@ void TestHook() {
 
 void TestEvents() {
   auto fake = MakeFake();
-  int queue[] = {2, abi::kEventPulseDigitFlag | '7', 17, 0};
+  int queue[] = {2, abi::kEventPulseDigitFlag | '7', abi::kEventDtmfDownFlag | '5', 17, 77, 0};
   int next = 0;
   fake->handlers[abi::kGetEvent] = [&](int, void* arg) {
     std::memcpy(arg, &queue[next], sizeof(int));
@@ -164,7 +164,8 @@ void TestEvents() {
   CHECK(ch->GetEvent(&e) && e.type == EventType::kRingOffHook && e.channel == 4);
   CHECK(e.time_ms == 1234);
   CHECK(ch->GetEvent(&e) && e.type == EventType::kPulseDigit && e.value == '7');
-  CHECK(ch->GetEvent(&e) && e.type == EventType::kPolarity);
+  CHECK(ch->GetEvent(&e) && e.type == EventType::kPolarity);  // the DTMF event was dropped
+  CHECK(ch->GetEvent(&e) && std::strcmp(EventName(e.type), "UNKNOWN") == 0 && e.value == 77);
   CHECK(!ch->GetEvent(&e));
 }
 

@@ -1,11 +1,13 @@
 /**
  * The gateways of one profile. `apply()` brings the running set in line with
  * a (re)read configuration: a new gateway starts, a removed one unregisters
- * and goes, a changed one unregisters and starts again with its new config,
+ * and goes, a changed one starts again with its new config (unregistering
+ * first only when it registers as a different account, or no longer does),
  * and an unchanged one is left alone. Calls never belong to a gateway object
  * (their dialogs live in the profile), so none of this touches a call.
  */
 import type { SipDnsResolver } from '../../sip/dns/index.js';
+import { formatUri } from '../../sip/messages/index.js';
 import type { MessageSource } from '../../sip/transport/index.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { Gateway } from './gateway.js';
@@ -15,6 +17,19 @@ export interface ApplyResult {
   added: string[];
   changed: string[];
   removed: string[];
+}
+
+function sameAccount(a: GatewayConfig, b: GatewayConfig): boolean {
+  return (
+    a.settings.register &&
+    b.settings.register &&
+    formatUri(a.registerProxy) === formatUri(b.registerProxy) &&
+    a.registerTransport === b.registerTransport &&
+    a.realm === b.realm &&
+    a.username === b.username &&
+    a.fromDomain === b.fromDomain &&
+    a.settings['contact-params'] === b.settings['contact-params']
+  );
 }
 
 export class GatewaySet {
@@ -49,7 +64,9 @@ export class GatewaySet {
       const old = this.byName.get(key);
       if (old !== undefined && old.cfg.key === cfg.key) continue;
       if (old !== undefined) {
-        old.stop(true);
+        // The new REGISTER replaces the binding of an unchanged account (RFC 3261 §10.3 step 7);
+        // unregistering first could race it and remove the fresh binding at the trunk.
+        old.stop(!sameAccount(old.cfg, cfg));
         result.changed.push(cfg.name);
       } else {
         result.added.push(cfg.name);

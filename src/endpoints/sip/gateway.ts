@@ -128,7 +128,13 @@ export class Gateway {
 
   private oops(what: string, err: unknown): void {
     this.profile.log.error(`gateway ${this.name}: ${what} failed: ${errorMessage(err)}`);
-    if (what === 'register' && !this.stopped) this.failed(`error: ${errorMessage(err)}`);
+    if (what !== 'register' || this.stopped) return;
+    try {
+      this.failed(`error: ${errorMessage(err)}`);
+    } catch (again) {
+      // Only a bug in the state table gets here; stay quiet rather than crash the switch.
+      this.profile.log.error(`gateway ${this.name}: cannot schedule a retry: ${errorMessage(again)}`);
+    }
   }
 
   private async learnAddresses(): Promise<void> {
@@ -146,11 +152,13 @@ export class Gateway {
     this.timer = t.setTimeout(() => {
       this.nextAttemptAt = undefined;
       if (this.stopped) return;
-      if (this.state === GatewayState.Reged && this.expiresAt !== undefined && t.now() >= this.expiresAt) {
-        this.move(GatewayState.Expired);
-      }
-      this.move(GatewayState.Register);
-      this.guard('register', () => this.sendRegister(this.cfg.settings['expire-seconds']));
+      this.guard('register', () => {
+        if (this.state === GatewayState.Reged && this.expiresAt !== undefined && t.now() >= this.expiresAt) {
+          this.move(GatewayState.Expired);
+        }
+        this.move(GatewayState.Register);
+        return this.sendRegister(this.cfg.settings['expire-seconds']);
+      });
     }, ms);
     this.timer.unref?.();
   }

@@ -4,8 +4,9 @@
  * negotiated result and the end of the call. The default hooks open nothing:
  * they hand out port numbers from the profile's rtp-port-min..rtp-port-max
  * range (even numbers, RTCP on the odd one above, RFC 3550 §11) and keep
- * track of which are in use, so SDP is correct while no RTP flows. The native
- * media engine replaces them with hooks that bind real sockets.
+ * track of which are in use, so SDP is correct while no RTP flows. When
+ * mod_media is loaded, sip-media.ts gives each call a real engine RTP port
+ * instead and uses these hooks only as its fallback.
  */
 import type { Negotiation } from '../../sip/sdp/index.js';
 
@@ -60,7 +61,7 @@ export class RtpPortPool {
   }
 }
 
-/** Hooks that allocate port numbers only: SDP placeholders until the media engine is wired. */
+/** Hooks that allocate port numbers only: SDP placeholders for a core without mod_media. */
 export function placeholderMediaHooks(pool: RtpPortPool): MediaHooks {
   const ports = new Map<string, number>();
   return {

@@ -2,10 +2,11 @@
  * The DNS queries RFC 3263 needs, behind an interface so that tests can feed
  * fake records. The system implementation uses node:dns/promises for NAPTR
  * and SRV and getaddrinfo (`lookup`) for addresses, so /etc/hosts is honoured
- * for A/AAAA as it is for every other program on the host. "No such name" and
- * "no data" are empty answers, not errors.
+ * for A/AAAA as it is for every other program on the host. "No such name",
+ * "no data" and an unreachable DNS server are empty answers, not errors, so
+ * that the lookup falls through to the next step of RFC 3263 §4.
  */
-import { lookup, resolveNaptr, resolveSrv } from 'node:dns/promises';
+import { lookup, Resolver } from 'node:dns/promises';
 import type { SrvRecord } from './srv-order.js';
 
 export interface NaptrRecord {
@@ -24,7 +25,17 @@ export interface SipDnsResolver {
   addresses(name: string): Promise<string[]>;
 }
 
-const EMPTY_CODES = new Set(['ENOTFOUND', 'ENODATA', 'ENONAME', 'NXDOMAIN', 'ENOTIMP', 'EREFUSED']);
+const EMPTY_CODES = new Set([
+  'ENOTFOUND',
+  'ENODATA',
+  'ENONAME',
+  'NXDOMAIN',
+  'ENOTIMP',
+  'EREFUSED',
+  'ETIMEOUT',
+  'ECONNREFUSED',
+  'ESERVFAIL',
+]);
 
 async function emptyOnMiss<T>(p: Promise<T[]>): Promise<T[]> {
   try {
@@ -36,9 +47,12 @@ async function emptyOnMiss<T>(p: Promise<T[]>): Promise<T[]> {
   }
 }
 
+/** Short timeouts: a call set-up or a registration should not hang on an unreachable DNS server. */
+const dns = new Resolver({ timeout: 1500, tries: 2 });
+
 export const systemResolver: SipDnsResolver = {
-  naptr: (name) => emptyOnMiss(resolveNaptr(name)),
-  srv: (name) => emptyOnMiss(resolveSrv(name)),
+  naptr: (name) => emptyOnMiss(dns.resolveNaptr(name)),
+  srv: (name) => emptyOnMiss(dns.resolveSrv(name)),
   async addresses(name) {
     const all = await emptyOnMiss(lookup(name, { all: true }));
     return [...all.filter((a) => a.family === 4), ...all.filter((a) => a.family === 6)].map((a) => a.address);

@@ -6,11 +6,14 @@
  * rescan that adds a gateway while a call through another one stays up.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../../support/core-harness.js';
 import {
+  freeSipPort,
   freeUdpPort,
   killSipp,
   runSipp,
@@ -27,6 +30,18 @@ function gatewayXml(name: string, params: Record<string, string>): string {
 
 const PROFILE = 'gwcalls';
 
+const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+
+/** Recomputes the RFC 2617 digest (no qop) of the Proxy-Authorization the trunk received. */
+function assertDigest(trace: string, user: string, password: string): void {
+  const header = /Proxy-Authorization: Digest ([^\r\n]+)/.exec(trace)?.[1] ?? '';
+  const field = (k: string): string => new RegExp(`${k}="([^"]*)"`).exec(header)?.[1] ?? '';
+  assert.equal(field('username'), user);
+  const ha1 = md5(`${user}:${field('realm')}:${password}`);
+  const ha2 = md5(`INVITE:${field('uri')}`);
+  assert.equal(field('response'), md5(`${ha1}:${field('nonce')}:${ha2}`), 'the digest answers the challenge');
+}
+
 describe('mod_sip gateways: calls', () => {
   let tc: SipTestCore;
   let trunkPort: number;
@@ -42,12 +57,17 @@ describe('mod_sip gateways: calls', () => {
       'from-domain': 'pbx.test',
       extension: 'answer',
     });
+    const dead = gatewayXml('gwdead', {
+      register: 'false',
+      proxy: `127.0.0.1:${await freeSipPort()};transport=tcp`,
+      ping: '1',
+    });
     tc = await startSipCore({
       profiles: [
         {
           name: PROFILE,
           params: { context: 'sip_test', 'auth-calls': 'true' },
-          extraXml: `    <gateways>\n${gw}\n    </gateways>`,
+          extraXml: `    <gateways>\n${gw}\n${dead}\n    </gateways>`,
         },
       ],
     });
@@ -61,12 +81,22 @@ describe('mod_sip gateways: calls', () => {
   });
 
   it('a call through the gateway answers the trunk 407, reaches 5551234 and survives a rescan', async () => {
-    const scenario = scenarioWith('gw-uas-invite-407.xml', {
-      number: '5551234',
-      user: '2001',
-      pass: 'trunkpw',
-    });
-    const run = runSipp(['-sf', scenario, '-i', '127.0.0.1', '-p', String(trunkPort), '-m', '1', '-nostdin', '-trace_msg', '-message_file', '/tmp/gw407.log']);
+    const scenario = scenarioWith('gw-uas-invite-407.xml', { number: '5551234', user: '2001' });
+    const trace = join(mkdtempSync(join(tmpdir(), 'tsw-gw-')), 'messages.log');
+    const run = runSipp([
+      '-sf',
+      scenario,
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(trunkPort),
+      '-m',
+      '1',
+      '-nostdin',
+      '-trace_msg',
+      '-message_file',
+      trace,
+    ]);
     try {
       await new Promise((r) => setTimeout(r, 300));
       const out = await tc.api('originate sofia/gateway/gwout/5551234 &park');
@@ -93,9 +123,46 @@ describe('mod_sip gateways: calls', () => {
       assert.equal(await tc.api(`uuid_kill ${uuid}`), '+OK\n');
       const r = await run.done;
       assert.equal(r.code, 0, `trunk scenario failed: ${r.stderr}\n${r.stdout.slice(-1500)}`);
+      assertDigest(readFileSync(trace, 'utf8'), '2001', 'trunkpw');
     } finally {
       killSipp(run.child);
     }
+  });
+
+  it('a second challenge fails the call with CALL_REJECTED', async () => {
+    const run = runSipp([
+      '-sf',
+      scenarioWith('gw-uas-invite-407-twice.xml', {}),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(trunkPort),
+      '-m',
+      '1',
+      '-nostdin',
+    ]);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      assert.match(await tc.api('originate sip/gateway/gwout/5550000 &park'), /^-ERR CALL_REJECTED/);
+      const r = await run.done;
+      assert.equal(r.code, 0, `trunk scenario failed: ${r.stderr}\n${r.stdout.slice(-1500)}`);
+    } finally {
+      killSipp(run.child);
+    }
+  });
+
+  it('a gateway whose pings fail is DOWN and refuses calls with GATEWAY_DOWN', async () => {
+    let status = '';
+    await waitFor(
+      () => {
+        void tc.api('sip status gateway gwdead').then((s) => (status = s));
+        return /Status\tDOWN/.test(status);
+      },
+      5000,
+      'gwdead DOWN',
+    );
+    assert.match(status, /PingState\t1\/1/);
+    assert.match(await tc.api('originate sip/gateway/gwdead/5551234 &park'), /^-ERR GATEWAY_DOWN/);
   });
 
   it("an INVITE from the gateway's address skips the challenge and routes to its extension", async () => {

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeBaseDir, startTestCore, TEST_MODULES, waitFor } from '../../support/core-harness.js';
@@ -28,6 +28,11 @@ function trunk(port: number, scenario: string): ChildProcess {
 function gatewayXml(name: string, params: Record<string, string>): string {
   const lines = Object.entries(params).map(([k, v]) => `        <param name="${k}" value="${v}"/>`);
   return `      <gateway name="${name}">\n${lines.join('\n')}\n      </gateway>`;
+}
+
+/** Registered and not failing, even while a refresh is in flight (TRYING). */
+function stillRegistered(status: string): boolean {
+  return /Failures\t0\n/.test(status) && /RegExpires\t\d{4}-\S+ \(in \d+s\)/.test(status);
 }
 
 /** `NextTry ... (in Ns)` from `sip status gateway`. */
@@ -107,7 +112,8 @@ describe('mod_sip gateways: outbound registration', () => {
       ).length;
     const before = reged();
     await waitFor(() => reged() >= before + 2, 5000, 'two refreshes');
-    assert.match(await tc.api('sip status gateway gw1'), /State\tREGED/);
+    const status = await tc.api('sip status gateway gw1');
+    assert.ok(stillRegistered(status), status);
   });
 
   it('a trunk that refuses (403) leaves the gateway in FAIL_WAIT with a growing backoff', async () => {
@@ -134,7 +140,29 @@ describe('mod_sip gateways: outbound registration', () => {
     assert.ok(secondIn > firstIn, `backoff grows: ${firstIn}s then ${secondIn}s`);
     assert.match(await tc.api('sip status'), /gwreg::gwbad\s+gateway\s+\S+\s+FAIL_WAIT \(retry in \d+s\)/);
     // The other gateway is untouched by this one's failures.
-    assert.match(await tc.api('sip status gateway gw1'), /State\tREGED/);
+    const gw1 = await tc.api('sip status gateway gw1');
+    assert.ok(stillRegistered(gw1), gw1);
+  });
+
+  it('rescan restarts a changed gateway, which registers again', async () => {
+    const file = join(tc.base, 'conf', 'sip_profiles', 'gwreg.xml');
+    const before = readFileSync(file, 'utf8');
+    writeFileSync(
+      file,
+      before.replace('name="expire-seconds" value="60"', 'name="expire-seconds" value="120"'),
+    );
+    assert.match(await tc.api('reloadxml'), /^\+OK/);
+    assert.equal(await tc.api('sip profile gwreg rescan'), '+OK added - changed gw1 removed -\n');
+    let status = '';
+    await waitFor(
+      () => {
+        void tc.api('sip status gateway gw1').then((s) => (status = s));
+        return /State\tREGED/.test(status) && /Expires\t120/.test(status);
+      },
+      5000,
+      'the changed gw1 REGED',
+    );
+    assert.equal(await tc.api('sip profile gwreg rescan'), '+OK added - changed - removed -\n', 'idempotent');
   });
 
   it('killgw unregisters and drops a gateway', async () => {

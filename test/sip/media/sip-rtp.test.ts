@@ -12,13 +12,7 @@ import { channelMediaOf } from '../../../src/media/channel-media.js';
 import { RtpPort } from '../../../src/media/media-port.js';
 import { waitFor } from '../../support/core-harness.js';
 import { firstAbove, longestQuietRun, measureFrequency, readWav } from '../../media/media-helpers.js';
-import {
-  freeUdpPort,
-  killSipp,
-  runSipp,
-  scenarioWith,
-  sippArgs,
-} from '../endpoint/sip-fixture.js';
+import { freeUdpPort, killSipp, runSipp, scenarioWith, sippArgs } from '../endpoint/sip-fixture.js';
 import { startSipMediaCore, writeTonePcap, type SipMediaCore } from './sip-media-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsw-sip-rtp-'));
@@ -37,6 +31,21 @@ const DIALPLAN = `
       <condition field="destination_number" expression="^tone$">
         <action application="answer"/>
         <action application="playback" data="tone_stream://%(2000,0,1004)"/>
+        <action application="hangup"/>
+      </condition>
+    </extension>
+    <extension name="early">
+      <condition field="destination_number" expression="^early$">
+        <action application="pre_answer"/>
+        <action application="bridge" data="loopback/ringer/media_test/XML"/>
+      </condition>
+    </extension>
+    <extension name="ringer">
+      <condition field="destination_number" expression="^ringer$">
+        <action application="pre_answer"/>
+        <action application="playback" data="tone_stream://%(3000,0,1004)"/>
+        <action application="answer"/>
+        <action application="playback" data="tone_stream://%(500,0,1004)"/>
         <action application="hangup"/>
       </condition>
     </extension>`;
@@ -84,32 +93,69 @@ test('RTP that SIPp sends from a capture is recorded at its frequency, for the r
   assert.ok(longestQuietRun(tone, 300) < 40, 'the tone has no gaps');
 });
 
-test('a tone played to a SIP caller reaches it: SIPp echoes it back to the port in our SDP', async () => {
-  const mediaPort = await freeUdpPort();
+/** Starts SIPp calling `ext` with RTP echo on; resolves with it and the SIP channel's RTP port. */
+async function echoingCaller(
+  ext: string,
+): Promise<{ sipp: ReturnType<typeof runSipp>; main: RtpPort; uuid: string }> {
   const sipp = runSipp(
     sippArgs('uac-answer.xml', `127.0.0.1:${t.sipPort}`, await freeUdpPort(), [
       '-s',
-      'tone',
+      ext,
       '-mp',
-      String(mediaPort),
+      String(await freeUdpPort()),
       '-rtp_echo',
     ]),
   );
+  let uuid = '';
   try {
-    let inbound = '';
     await waitFor(
       () => {
-        inbound = t.core.sessions.list().find((s) => s.channel.direction === 'inbound')?.uuid ?? '';
-        return inbound !== '';
+        uuid = t.core.sessions.list().find((s) => s.channel.name.startsWith('sofia/'))?.uuid ?? '';
+        return uuid !== '';
       },
       5000,
       'the inbound call',
     );
-    const main = channelMediaOf(t.core)?.get(inbound)?.main;
-    assert.ok(main instanceof RtpPort, 'the SIP channel has an RTP main port');
+  } catch (err) {
+    killSipp(sipp.child);
+    throw err;
+  }
+  const main = channelMediaOf(t.core)?.get(uuid)?.main;
+  if (!(main instanceof RtpPort)) {
+    killSipp(sipp.child);
+    assert.fail('the SIP channel has no RTP main port');
+  }
+  return { sipp, main, uuid };
+}
+
+test('a tone played to a SIP caller reaches it: SIPp echoes it back to the port in our SDP', async () => {
+  const { sipp, main } = await echoingCaller('tone');
+  try {
     await waitFor(() => !main.closed && main.stats().packetsIn >= 25, 5000, 'echoed RTP back on our port');
     const st = main.stats();
     assert.ok(st.packetsOut >= st.packetsIn, `sent ${st.packetsOut}, got back ${st.packetsIn}`);
+    const res = await sipp.done;
+    assert.equal(res.code, 0, `SIPp failed: ${res.stdout.slice(-1500)} ${res.stderr}`);
+  } finally {
+    killSipp(sipp.child);
+  }
+});
+
+test('early media of a bridged leg reaches the caller before that leg answers', async () => {
+  const { sipp, main, uuid } = await echoingCaller('early');
+  try {
+    let answeredEarly: boolean | undefined;
+    await waitFor(
+      () => {
+        if (main.closed || main.stats().packetsIn < 25) return false;
+        const b = t.core.sessions.list().find((s) => s.channel.originator === uuid);
+        answeredEarly = b?.channel.answered;
+        return true;
+      },
+      5000,
+      'echoed early media',
+    );
+    assert.equal(answeredEarly, false, 'the bridged leg had not answered yet');
     const res = await sipp.done;
     assert.equal(res.code, 0, `SIPp failed: ${res.stdout.slice(-1500)} ${res.stderr}`);
   } finally {

@@ -1,0 +1,40 @@
+/**
+ * Run by sound-loopback.test.ts in its own process: builds a private loopback, opens both
+ * directions, kills the PulseAudio daemon and reports the device-lost events as one JSON line.
+ * Ends with process.exit because naudiodon leaves a thread waiting on the dead device.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findDevice, NaudiodonSoundSystem, type SoundDeviceLost } from '../../src/sound/index.js';
+import { sleep } from './sound-capture.js';
+import { setupSoundLoopback } from './sound-loopback.js';
+
+const made = setupSoundLoopback(join(tmpdir(), `tsw-sound-loop-lost-${process.pid}`));
+if (!made.ok) {
+  console.log(JSON.stringify({ skip: made.reason, lost: [] }));
+  process.exit(0);
+}
+const { loop } = made;
+const lost: (SoundDeviceLost & { direction: string; afterMs: number })[] = [];
+let killedAt = 0;
+try {
+  const sys = new NaudiodonSoundSystem({ closeTimeoutMs: 500 });
+  const list = sys.listDevices();
+  const input = await sys.openInput({ deviceId: findDevice(list, loop.input)?.id ?? -1, sampleRate: 8000, stallMs: 500 });
+  const output = await sys.openOutput({ deviceId: findDevice(list, loop.output)?.id ?? -1, sampleRate: 8000, stallMs: 500 });
+  input.on('readable', () => {
+    while (input.read());
+  });
+  for (const s of [input, output]) {
+    s.on('device-lost', (l) => lost.push({ ...l, direction: s.direction, afterMs: Date.now() - killedAt }));
+  }
+  await sleep(300);
+  killedAt = Date.now();
+  process.kill(loop.daemonPid, 'SIGKILL');
+  for (let i = 0; i < 40 && lost.length < 2; i++) await sleep(50);
+  await Promise.all([input.close(), output.close()]);
+  console.log(JSON.stringify({ lost, states: [input.state, output.state] }));
+} finally {
+  loop.teardown();
+}
+process.exit(0);

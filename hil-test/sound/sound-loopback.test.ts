@@ -1,0 +1,173 @@
+/**
+ * The PortAudio sound binding against a loopback: what is played on the output device must come
+ * back on the input device. On the virtual rig the loopback is a PulseAudio null sink and its
+ * monitor (setup-loopback.sh); a rig file (`run-hil.js --rig`) can name real devices wired
+ * output-to-input instead. Without either the tests are reported as skipped, with the reason.
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { after, before, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { findDevice, NaudiodonSoundSystem, type SoundSampleRate } from '../../src/sound/index.js';
+import { loadRig } from '../support/rig.js';
+import { chirp, findDelay, goertzelAmplitude, sine, toDb, zeroCrossingFrequency } from '../support/signal.js';
+import { onset, playAndMark, Recording, sleep } from './sound-capture.js';
+import { setupSoundLoopback, type SoundLoopback } from './sound-loopback.js';
+
+const HOW_TO =
+  'set TSW_HIL_RIG to a rig file with sound.output/sound.input, or install pulseaudio, ' +
+  'pulseaudio-utils and libasound2-plugins for the virtual loopback';
+
+const rig = loadRig();
+let loop: SoundLoopback | null = null;
+let system: NaudiodonSoundSystem | null = null;
+let skipReason: string | null = null;
+let names = { output: '', input: '' };
+
+before(() => {
+  if (rig?.sound) {
+    names = { output: rig.sound.output, input: rig.sound.input };
+  } else {
+    const made = setupSoundLoopback();
+    if (!made.ok) {
+      skipReason = `no sound loopback (${made.reason}); ${HOW_TO}`;
+      return;
+    }
+    loop = made.loop;
+    names = { output: loop.output, input: loop.input };
+  }
+  try {
+    system = new NaudiodonSoundSystem();
+    system.listDevices();
+  } catch (err) {
+    skipReason = `the PortAudio binding is unusable here (${String(err)}); ${HOW_TO}`;
+    system = null;
+  }
+});
+
+after(async () => {
+  await system?.close();
+  loop?.teardown();
+});
+
+/** The system and device ids, or null after marking the test skipped. */
+function devices(t: TestContext): { sys: NaudiodonSoundSystem; outId: number; inId: number } | null {
+  if (skipReason || !system) {
+    t.skip(skipReason ?? 'no sound system');
+    return null;
+  }
+  const list = system.listDevices();
+  const out = findDevice(list, names.output, 'output');
+  const inp = findDevice(list, names.input, 'input');
+  assert.ok(out, `output ${names.output} is listed (have: ${list.map((d) => d.name).join(', ')})`);
+  assert.ok(inp, `input ${names.input} is listed`);
+  return { sys: system, outId: out.id, inId: inp.id };
+}
+
+test('the real binding lists the loopback output and input devices', (t) => {
+  const d = devices(t);
+  if (!d) return;
+  const list = d.sys.listDevices();
+  const out = list[d.outId];
+  const inp = list[d.inId];
+  assert.ok(out && out.maxOutputChannels >= 1, 'the output can play');
+  assert.ok(inp && inp.maxInputChannels >= 1, 'the input can record');
+  t.diagnostic(`devices: ${list.map((x) => `${x.id}:${x.name} (${x.hostApi})`).join(', ')}`);
+});
+
+for (const rate of [8000, 48000] as SoundSampleRate[]) {
+  test(`a 1 kHz tone played at ${rate} Hz comes back at 1 kHz within 3 dB`, async (t) => {
+    const d = devices(t);
+    if (!d) return;
+    const input = await d.sys.openInput({ deviceId: d.inId, sampleRate: rate, queueFrames: 50 });
+    const output = await d.sys.openOutput({ deviceId: d.outId, sampleRate: rate, queueFrames: 100 });
+    try {
+      const rec = new Recording(input);
+      await sleep(300);
+      const amplitude = 8000;
+      const mark = await playAndMark(output, rec, sine(1000, rate, rate, amplitude));
+      await sleep(400);
+      rec.stop();
+      const got = rec.samples();
+      const start = onset(got, amplitude / 4, mark);
+      assert.ok(start >= 0, 'the tone came back');
+      // Skip the first 100 ms (ramp-up in the resamplers), then analyse 500 ms (whole cycles).
+      const steady = got.subarray(start + rate / 10, start + rate / 10 + rate / 2);
+      assert.equal(steady.length, rate / 2, 'enough of the tone was recorded');
+      const freq = zeroCrossingFrequency(steady, rate);
+      const level = goertzelAmplitude(steady, 1000, rate);
+      const off = Math.max(goertzelAmplitude(steady, 700, rate), goertzelAmplitude(steady, 1500, rate));
+      const gainDb = toDb(level) - toDb(amplitude);
+      t.diagnostic(
+        `${rate} Hz: ${freq.toFixed(2)} Hz, level ${toDb(level).toFixed(2)} dBFS (sent ` +
+          `${toDb(amplitude).toFixed(2)}), gain ${gainDb.toFixed(2)} dB, ` +
+          `1 kHz over 700/1500 Hz ${(toDb(level) - toDb(off)).toFixed(1)} dB`,
+      );
+      assert.ok(Math.abs(freq - 1000) < 2, `frequency ${freq}`);
+      assert.ok(Math.abs(gainDb) <= 3, `level within 3 dB (gain ${gainDb.toFixed(2)} dB)`);
+      assert.ok(toDb(level) - toDb(off) > 30, 'the 1 kHz bin dominates');
+      const s = output.stats();
+      assert.ok(s.queued <= s.queueCap);
+      t.diagnostic(`input ${JSON.stringify(input.stats())} output ${JSON.stringify(s)}`);
+    } finally {
+      await input.close();
+      await output.close();
+    }
+  });
+}
+
+for (const rate of [8000, 48000] as SoundSampleRate[]) {
+  test(`the round-trip latency at ${rate} Hz is found by cross-correlating a chirp`, async (t) => {
+    const d = devices(t);
+    if (!d) return;
+    const input = await d.sys.openInput({ deviceId: d.inId, sampleRate: rate, queueFrames: 50 });
+    const output = await d.sys.openOutput({ deviceId: d.outId, sampleRate: rate, queueFrames: 20 });
+    try {
+      const rec = new Recording(input);
+      await sleep(300);
+      const probe = chirp(300, 3400, rate, rate / 10, 12000);
+      const lags: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        const mark = await playAndMark(output, rec, probe);
+        await sleep(500);
+        const got = rec.samples().subarray(mark);
+        const { lag, score } = findDelay(got, probe);
+        assert.ok(score > 0.6, `the chirp was found (correlation ${score.toFixed(2)})`);
+        lags.push((lag * 1000) / rate);
+      }
+      rec.stop();
+      lags.sort((a, b) => a - b);
+      t.diagnostic(`${rate} Hz round trip: ${lags.map((l) => l.toFixed(1)).join(', ')} ms`);
+      // Not a timing threshold: a lag this large means audio moves in ~1 s chunks again.
+      assert.ok((lags[1] ?? Infinity) < 500, `median lag ${lags[1]} ms`);
+    } finally {
+      await input.close();
+      await output.close();
+    }
+  });
+}
+
+test('losing the PulseAudio server mid-stream raises device-lost on both streams', (t) => {
+  if (rig?.sound) {
+    t.skip('needs the virtual rig: a real device cannot be unplugged by the test');
+    return;
+  }
+  if (skipReason) {
+    t.skip(skipReason);
+    return;
+  }
+  // In a child: PortAudio keeps a thread-pool thread waiting on a dead output forever, which
+  // would stop this process from exiting.
+  const child = join(dirname(fileURLToPath(import.meta.url)), 'device-lost-child.js');
+  const res = spawnSync(process.execPath, [child], { encoding: 'utf8', timeout: 20000 });
+  const line = res.stdout.split('\n').find((l) => l.startsWith('{'));
+  assert.ok(line, `the child reported (status ${res.status}, stderr ${res.stderr.slice(-500)})`);
+  const report = JSON.parse(line) as { skip?: string; lost: { direction: string; reason: string }[] };
+  if (report.skip) {
+    t.skip(report.skip);
+    return;
+  }
+  t.diagnostic(JSON.stringify(report));
+  assert.deepEqual(report.lost.map((l) => l.direction).sort(), ['input', 'output']);
+});
