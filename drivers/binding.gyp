@@ -16,7 +16,8 @@
         "media/media-engine.cc", "media/bridge.cc", "media/rtp-port.cc", "media/udp-socket.cc",
         "media/memory-port.cc", "media/player-port.cc", "media/recorder-port.cc",
         "media/jitter-buffer.cc", "media/g711.cc", "media/rtp-packet.cc", "media/dtmf-rfc4733.cc",
-        "media/wav-file.cc", "media/tone-generator.cc", "media/resampler.cc"
+        "media/wav-file.cc", "media/tone-generator.cc", "media/resampler.cc",
+        "media/tdm-port.cc", "media/engine-wrap-tdm.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -27,6 +27,8 @@ Napi::Function EngineWrap::Define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::RtpSetRemote>("rtpSetRemote"),
                          InstanceMethod<&EngineWrap::RtpSendDtmf>("rtpSendDtmf"),
                          InstanceMethod<&EngineWrap::RtpStats>("rtpStats"),
+                         InstanceMethod<&EngineWrap::CreateTdmPort>("createTdmPort"),
+                         InstanceMethod<&EngineWrap::TdmStats>("tdmStats"),
                      });
 }
 

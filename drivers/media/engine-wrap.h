@@ -47,6 +47,10 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value RtpSendDtmf(const Napi::CallbackInfo& info);
   Napi::Value RtpStats(const Napi::CallbackInfo& info);
 
+  // engine-wrap-tdm.cc
+  Napi::Value CreateTdmPort(const Napi::CallbackInfo& info);
+  Napi::Value TdmStats(const Napi::CallbackInfo& info);
+
   uint32_t Register(std::shared_ptr<Port> port);
   std::shared_ptr<Port> Lookup(const Napi::CallbackInfo& info, size_t index);
   void StopEngine();

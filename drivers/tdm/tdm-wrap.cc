@@ -116,6 +116,7 @@ Napi::Function CardWrap::Define(Napi::Env env) {
                          InstanceMethod<&CardWrap::SpanStatus>("spanStatus"),
                          InstanceMethod<&CardWrap::StartEvents>("startEvents"),
                          InstanceMethod<&CardWrap::Close>("close"),
+                         InstanceMethod<&CardWrap::AudioHandle>("audioHandle"),
                          InstanceMethod<&CardWrap::Advance>("advance"),
                          InstanceMethod<&CardWrap::NowMs>("nowMs"),
                          InstanceMethod<&CardWrap::ControlHook>("controlHook"),
@@ -197,7 +198,7 @@ Napi::Value CardWrap::OpenChannel(const Napi::CallbackInfo& info) {
 
 Napi::Value CardWrap::CloseChannel(const Napi::CallbackInfo& info) {
   const int n = static_cast<int>(RequireInt(info, 0, "channel"));
-  std::unique_ptr<TdmChannel> ch;
+  std::shared_ptr<TdmChannel> ch;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = channels_.find(n);
@@ -292,6 +293,17 @@ Napi::Value CardWrap::Write(const Napi::CallbackInfo& info) {
   size_t n = 0;
   Guard(info.Env(), [&] { n = ch.Write(data.Data(), data.Length()); });
   return Napi::Number::New(info.Env(), static_cast<double>(n));
+}
+
+// audioHandle(channel) -> External holding a std::shared_ptr<TdmChannel>, which the media
+// engine's createTdmPort takes (drivers/media/engine-wrap-tdm.cc). Both addons are built from the
+// same tdm-driver.h by the same compiler, so the media side calls the channel through its vtable.
+Napi::Value CardWrap::AudioHandle(const Napi::CallbackInfo& info) {
+  Channel(info);
+  const int n = static_cast<int>(RequireInt(info, 0, "channel"));
+  auto* handle = new std::shared_ptr<TdmChannel>(channels_.at(n));
+  return Napi::External<std::shared_ptr<TdmChannel>>::New(
+      info.Env(), handle, [](Napi::Env, std::shared_ptr<TdmChannel>* h) { delete h; });
 }
 
 EventBatch CardWrap::DrainEvents() {

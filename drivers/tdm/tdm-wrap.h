@@ -44,6 +44,7 @@ class CardWrap : public Napi::ObjectWrap<CardWrap> {
   Napi::Value SpanStatus(const Napi::CallbackInfo& info);
   Napi::Value StartEvents(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value AudioHandle(const Napi::CallbackInfo& info);
   // Loop card test controls.
   Napi::Value Advance(const Napi::CallbackInfo& info);
   Napi::Value NowMs(const Napi::CallbackInfo& info);
@@ -68,7 +69,8 @@ class CardWrap : public Napi::ObjectWrap<CardWrap> {
   LoopCard* loop_ = nullptr;  // driver_ when it is a loop card
   // Mutated only on the JS thread, under mu_ because the pump reads it.
   std::mutex mu_;
-  std::map<int, std::unique_ptr<TdmChannel>> channels_;
+  // shared: a media-engine TDM port may hold a channel past closeChannel (audioHandle).
+  std::map<int, std::shared_ptr<TdmChannel>> channels_;
   std::thread pump_;
   std::atomic<bool> pump_stop_{false};
   Tsfn tsfn_;

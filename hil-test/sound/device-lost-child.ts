@@ -1,7 +1,8 @@
 /**
  * Run by sound-loopback.test.ts in its own process: builds a private loopback, opens both
  * directions, kills the PulseAudio daemon and reports the device-lost events as one JSON line.
- * Ends with process.exit because naudiodon leaves a thread waiting on the dead device.
+ * Ends by killing itself: naudiodon leaves a thread-pool thread waiting on the dead output for
+ * good, and a normal exit (process.exit included) joins the thread pool and would hang.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,8 @@ import { setupSoundLoopback } from './sound-loopback.js';
 const made = setupSoundLoopback(join(tmpdir(), `tsw-sound-loop-lost-${process.pid}`));
 if (!made.ok) {
   console.log(JSON.stringify({ skip: made.reason, lost: [] }));
-  process.exit(0);
+  process.exit(0); // nothing was opened, so nothing can hold the exit
+
 }
 const { loop } = made;
 const lost: (SoundDeviceLost & { direction: string; afterMs: number })[] = [];
@@ -33,8 +35,12 @@ try {
   process.kill(loop.daemonPid, 'SIGKILL');
   for (let i = 0; i < 40 && lost.length < 2; i++) await sleep(50);
   await Promise.all([input.close(), output.close()]);
-  console.log(JSON.stringify({ lost, states: [input.state, output.state] }));
-} finally {
-  loop.teardown();
+  report({ lost, states: [input.state, output.state] });
+} catch (err) {
+  report({ error: String(err), lost });
 }
-process.exit(0);
+
+function report(what: object): void {
+  loop.teardown();
+  process.stdout.write(`${JSON.stringify(what)}\n`, () => process.kill(process.pid, 'SIGKILL'));
+}

@@ -160,14 +160,15 @@ test('losing the PulseAudio server mid-stream raises device-lost on both streams
   // In a child: PortAudio keeps a thread-pool thread waiting on a dead output forever, which
   // would stop this process from exiting.
   const child = join(dirname(fileURLToPath(import.meta.url)), 'device-lost-child.js');
-  const res = spawnSync(process.execPath, [child], { encoding: 'utf8', timeout: 20000 });
+  const res = spawnSync(process.execPath, [child], { encoding: 'utf8', timeout: 15000, killSignal: 'SIGKILL' });
   const line = res.stdout.split('\n').find((l) => l.startsWith('{'));
   assert.ok(line, `the child reported (status ${res.status}, stderr ${res.stderr.slice(-500)})`);
-  const report = JSON.parse(line) as { skip?: string; lost: { direction: string; reason: string }[] };
+  const report = JSON.parse(line) as { skip?: string; error?: string; lost: { direction: string; reason: string }[] };
   if (report.skip) {
     t.skip(report.skip);
     return;
   }
   t.diagnostic(JSON.stringify(report));
+  assert.equal(report.error, undefined);
   assert.deepEqual(report.lost.map((l) => l.direction).sort(), ['input', 'output']);
 });

@@ -4,15 +4,12 @@
  * this listener joins the two channels' main ports in the media thread for as long as the bridge
  * lasts, so the audio never passes through JavaScript.
  *
- *              CHANNEL_BRIDGE                      CHANNEL_UNBRIDGE / CHANNEL_DESTROY
+ *              CHANNEL_BRIDGE                 CHANNEL_UNBRIDGE / CHANNEL_HANGUP / CHANNEL_DESTROY
  *     apart ─────────────────────> joined ──────────────────────────────> apart
- *       │   CHANNEL_PROGRESS_MEDIA    ^
- *       └──(b leg's early media, ─────┘
- *           a leg is its originator)
  *
- * Early media: when an outbound leg reports media before its answer (SIP 183 with SDP) and its
- * originator has a main port, the two are joined at once, so the caller hears the far end's
- * ringback or announcement; the later CHANNEL_BRIDGE finds them joined already.
+ * Early media needs nothing more: originate hands the bridge app the first leg that has early
+ * media (unless `ignore_early_media` is set), so CHANNEL_BRIDGE fires then, before the answer,
+ * and the caller hears the far end's ringback or announcement.
  *
  * Each side is joined through {@link MediaLeg.connect}, which replaces whatever was connected to
  * the main port (a ringback player, say). An application that connects its own port to a bridged
@@ -110,9 +107,6 @@ export class BridgeMedia {
         if (a !== undefined) this.part(a);
         return;
       }
-      case 'CHANNEL_PROGRESS_MEDIA':
-        this.#earlyMedia(ev.getHeader('Unique-ID'));
-        return;
       case 'CHANNEL_HANGUP':
       case 'CHANNEL_DESTROY': {
         const uuid = ev.getHeader('Unique-ID');
@@ -121,13 +115,5 @@ export class BridgeMedia {
       }
       default:
     }
-  }
-
-  /** An outbound leg has early media: let its originator hear it, unless either is busy. */
-  #earlyMedia(uuid: string | undefined): void {
-    if (uuid === undefined || this.#joins.has(uuid)) return;
-    const origin = this.core.sessions.get(uuid)?.channel.originator;
-    if (origin === undefined || this.#joins.has(origin)) return;
-    this.join(origin, uuid);
   }
 }

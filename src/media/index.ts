@@ -4,3 +4,4 @@ export * from './media-engine.js';
 export * from './media-events.js';
 export * from './media-port.js';
 export * from './tone-spec.js';
+export * from './tdm-port.js';

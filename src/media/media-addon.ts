@@ -93,6 +93,27 @@ export interface NativeMediaEngine {
   rtpSetRemote(port: number, ip: string, remotePort: number): void;
   rtpSendDtmf(port: number, digits: string, durationMs: number, gapMs: number): void;
   rtpStats(port: number): RtpStats;
+  /** `handle` comes from the TDM addon's audioHandle(); see src/media/tdm-port.ts. */
+  createTdmPort(
+    handle: unknown,
+    options: { detectDtmf?: boolean; slack?: number; maxQueue?: number; maxAhead?: number },
+  ): number;
+  tdmStats(port: number): TdmPortStats;
+}
+
+/** Counters of one TDM port (drivers/media/tdm-port.h). */
+export interface TdmPortStats {
+  framesIn: number;
+  framesOut: number;
+  /** Received frames dropped because the queue stayed deep for a second (card clock faster). */
+  rxDropped: number;
+  /** Frames of silence given because nothing had arrived (card clock slower). */
+  rxInserted: number;
+  /** Frames not written because the card stayed behind (card clock slower). */
+  txDropped: number;
+  errors: number;
+  /** Digits detected in-band (spandsp dtmf_rx). */
+  digits: number;
 }
 
 export interface MediaAddon {

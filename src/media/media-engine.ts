@@ -23,6 +23,7 @@ import {
 } from './media-addon.js';
 import { translateEvent, type MediaEngineEvents, type MediaEventName } from './media-events.js';
 import { MediaPort, MemoryPort, Player, Recorder, RtpPort, type PortOwner } from './media-port.js';
+import { prepareTdmChannel, TdmPort, type TdmAudioSource, type TdmPortOptions } from './tdm-port.js';
 import { parseToneSpec, toneSegmentsToNumbers, type ToneSpec } from './tone-spec.js';
 
 export type MediaEngineState = 'idle' | 'running' | 'stopped' | 'closed';
@@ -193,6 +194,16 @@ export class MediaEngine extends EventEmitter<MediaEngineEvents> implements Port
   createRecorder(uuid: string, options: RecorderOptions): Recorder {
     const id = this.#call('create a recorder', () => this.native.createRecorder(options));
     return this.#adopt(new Recorder(this, id, uuid, options.rate ?? 8000, options.ptime ?? 20, options.file));
+  }
+
+  /**
+   * A port on a TDM channel (see src/media/tdm-port.ts): the card's audio flows to and from the
+   * engine natively. The channel is switched to linear 20 ms blocks first.
+   */
+  createTdmPort(uuid: string, channel: TdmAudioSource, options: TdmPortOptions = {}): TdmPort {
+    const handle = prepareTdmChannel(channel);
+    const id = this.#call('create a TDM port', () => this.native.createTdmPort(handle, options));
+    return this.#adopt(new TdmPort(this, id, uuid, channel.number));
   }
 
   /** Joins two ports full duplex in the media thread. Ptimes must match; rates may differ. */

@@ -6,7 +6,7 @@
 import { TswError } from '../core/errors.js';
 import type { NativeMediaEngine, RtpStats } from './media-addon.js';
 
-export type PortKind = 'rtp' | 'memory' | 'player' | 'recorder';
+export type PortKind = 'rtp' | 'memory' | 'player' | 'recorder' | 'tdm';
 
 /** What a handle needs from its engine; kept narrow so that handles do not own the engine. */
 export interface PortOwner {

@@ -62,6 +62,8 @@ export interface NativeTdmCard {
   spanStatus(span: number): SpanStatus;
   /** Starts the event-pump thread, which calls `onEvents` once per batch. */
   startEvents(onEvents: (batch: TdmEvent[]) => void): void;
+  /** An opaque handle the media engine's createTdmPort takes; it keeps the channel alive. */
+  audioHandle(channel: number): unknown;
   /** Stops the pump, closes all channels and the driver. */
   close(): void;
   // Loop card only.

@@ -111,6 +111,14 @@ export class TdmChannel extends EventEmitter<TdmChannelEvents> {
     return this.#call('write', () => this.#native.write(this.number, buf));
   }
 
+  /**
+   * An opaque handle for MediaEngine.createTdmPort: the engine then reads and writes this
+   * channel's audio on its own thread. Do not call readFrame/writeFrame while such a port exists.
+   */
+  audioHandle(): unknown {
+    return this.#call('audio handle', () => this.#native.audioHandle(this.number));
+  }
+
   /** Closes the channel (and its device fd); idempotent. */
   close(): void {
     if (this.#closed) return;

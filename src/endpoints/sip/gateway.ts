@@ -98,7 +98,8 @@ export class Gateway {
     t.clearTimeout(this.timer);
     t.clearInterval(this.pingTimer);
     this.nextAttemptAt = undefined;
-    const wasReged = this.state === GatewayState.Reged;
+    // Registered, or refreshing a registration that still holds (TRYING with expiresAt set).
+    const wasReged = this.expiresAt !== undefined && this.state !== GatewayState.Unregister;
     this.stopped = true;
     if (this.state === GatewayState.NoReg) return;
     if (unregister && wasReged) {

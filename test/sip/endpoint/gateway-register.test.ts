@@ -171,6 +171,29 @@ describe('mod_sip gateways: outbound registration', () => {
     assert.match(await tc.api('sip status gateway gwbad'), /no such gateway/);
     assert.match(await tc.api('sip profile gwreg killgw gwbad'), /^-ERR/);
   });
+  it('rescan without the gateway unregisters it at the trunk (REGISTER with Expires: 0)', async () => {
+    const file = join(tc.base, 'conf', 'sip_profiles', 'gwreg.xml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace(/<gateway name="gw(1|bad)">[\s\S]*?<\/gateway>/g, ''));
+    assert.match(await tc.api('reloadxml'), /^\+OK/);
+    const since = tc.events.length;
+    assert.equal(await tc.api('sip profile gwreg rescan'), '+OK added - changed - removed gw1\n');
+    await waitFor(
+      () =>
+        tc.events
+          .slice(since)
+          .some(
+            (e) =>
+              e.subclass === 'sofia::gateway_state' &&
+              e.getHeader('Gateway') === 'gw1' &&
+              e.getHeader('State') === 'UNREGED' &&
+              /^200/.test(e.getHeader('Phrase') ?? ''),
+          ),
+      5000,
+      'gw1 unregistered with a 200',
+    );
+    assert.doesNotMatch(await tc.api('sip status'), /gw1/);
+  });
 });
 
 describe('mod_sip gateways: configuration', () => {

@@ -1,0 +1,133 @@
+#include "tdm-port.h"
+
+#include <cstring>
+#include <exception>
+#include <string>
+#include <utility>
+
+namespace tsw::media {
+
+namespace {
+
+constexpr int kTdmRate = 8000;
+constexpr int kTdmPtime = 20;
+constexpr size_t kTdmFrame = kTdmRate * kTdmPtime / 1000;
+
+}  // namespace
+
+TdmPort::TdmPort(uint32_t id, std::shared_ptr<tdm::TdmChannel> channel, TdmPortConfig config)
+    : Port(id, kTdmRate, kTdmPtime), channel_(std::move(channel)), config_(config) {
+  if (config_.detect_dtmf) {
+    dtmf_ = dtmf_rx_init(nullptr, nullptr, nullptr);
+    dtmf_rx_set_realtime_callback(dtmf_, &TdmPort::OnTone, this);
+  }
+}
+
+TdmPort::~TdmPort() {
+  if (dtmf_ != nullptr) dtmf_rx_free(dtmf_);
+}
+
+void TdmPort::Poll(int64_t /*now_ns*/, EventList& events) {
+  int16_t buf[kTdmFrame * 4];
+  for (;;) {
+    size_t n = 0;
+    try {
+      n = channel_->Read(reinterpret_cast<uint8_t*>(buf), sizeof buf);
+    } catch (const std::exception& e) {
+      // A closed or failed channel: count it and carry on in silence; the endpoint hangs up.
+      if (counters_.errors.fetch_add(1) == 0) {
+        events.push_back({"warning", id(), std::string("tdm read: ") + e.what(), 0});
+      }
+      return;
+    }
+    if (n < kTdmFrame * sizeof(int16_t)) return;  // nothing whole yet
+    counters_.frames_in.fetch_add(1, std::memory_order_relaxed);
+    if (ahead_ > 0) --ahead_;  // the card has taken one transmitted frame meanwhile
+    Detect(buf, events);
+    std::vector<int16_t> frame(buf, buf + kTdmFrame);
+    rx_.push_back(std::move(frame));
+    while (rx_.size() > static_cast<size_t>(config_.max_queue)) {
+      rx_.pop_front();
+      counters_.rx_dropped.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+}
+
+bool TdmPort::ReadFrame(int16_t* out, EventList& /*events*/) {
+  if (rx_.empty()) {
+    counters_.rx_inserted.fetch_add(1, std::memory_order_relaxed);
+    rx_low_ = 0;
+    return false;
+  }
+  if (rx_.size() < rx_low_) rx_low_ = rx_.size();
+  if (--rx_left_ <= 0) {
+    // A whole window with more than the slack queued: the card runs fast; catch up one frame.
+    if (rx_low_ != SIZE_MAX && rx_low_ > static_cast<size_t>(config_.target) && rx_.size() > 1) {
+      rx_.pop_front();
+      counters_.rx_dropped.fetch_add(1, std::memory_order_relaxed);
+    }
+    rx_low_ = SIZE_MAX;
+    rx_left_ = config_.window;
+  }
+  std::memcpy(out, rx_.front().data(), kTdmFrame * sizeof(int16_t));
+  rx_.pop_front();
+  return true;
+}
+
+void TdmPort::WriteFrame(const int16_t* in, EventList& events) {
+  if (ahead_ < tx_low_) tx_low_ = ahead_;
+  bool drop = ahead_ >= config_.max_ahead;
+  if (--tx_left_ <= 0) {
+    // The card has stayed more than the slack behind for a window: it runs slow; skip a frame.
+    if (tx_low_ != INT32_MAX && tx_low_ > config_.target) drop = true;
+    tx_low_ = INT32_MAX;
+    tx_left_ = config_.window;
+  }
+  if (drop) {
+    counters_.tx_dropped.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  static const int16_t kSilence[kTdmFrame] = {};
+  const int16_t* frame = in != nullptr ? in : kSilence;
+  try {
+    channel_->Write(reinterpret_cast<const uint8_t*>(frame), kTdmFrame * sizeof(int16_t));
+  } catch (const std::exception& e) {
+    if (counters_.errors.fetch_add(1) == 0) {
+      events.push_back({"warning", id(), std::string("tdm write: ") + e.what(), 0});
+    }
+    return;
+  }
+  ++ahead_;
+  counters_.frames_out.fetch_add(1, std::memory_order_relaxed);
+}
+
+void TdmPort::Idle(EventList& events) {
+  // Not bridged: what arrives is dropped in ReadFrame's place, and the line gets silence so that
+  // the card's transmit side keeps its timing.
+  if (!rx_.empty()) rx_.pop_front();
+  WriteFrame(nullptr, events);
+}
+
+void TdmPort::Detect(const int16_t* frame, EventList& events) {
+  if (dtmf_ == nullptr) return;
+  pending_ = &events;
+  dtmf_rx(dtmf_, frame, static_cast<int>(kTdmFrame));
+  if (digit_ != 0) digit_samples_ += static_cast<int64_t>(kTdmFrame);
+  pending_ = nullptr;
+}
+
+void TdmPort::OnTone(void* user, int code, int /*level*/, int /*delay*/) {
+  auto* self = static_cast<TdmPort*>(user);
+  if (code != 0) {
+    self->digit_ = code;
+    self->digit_samples_ = 0;
+    return;
+  }
+  if (self->digit_ == 0 || self->pending_ == nullptr) return;
+  const char digit[2] = {static_cast<char>(self->digit_), '\0'};
+  self->pending_->push_back({"dtmf", self->id(), digit, self->digit_samples_ * 1000 / kTdmRate});
+  self->counters_.digits.fetch_add(1, std::memory_order_relaxed);
+  self->digit_ = 0;
+}
+
+}  // namespace tsw::media

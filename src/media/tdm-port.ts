@@ -1,0 +1,58 @@
+/**
+ * The media engine's port on a TDM channel (drivers/media/tdm-port.h). The card's 20 ms linear
+ * blocks go to and from the engine on the media thread; JavaScript sees only events (in-band DTMF
+ * detected by spandsp's dtmf_rx, reported as `dtmf` like RFC 4733 digits).
+ *
+ * The card's clock is not the engine's. The port keeps one frame of slack each way to absorb the
+ * phase between the two ticks; when the queue stays deeper than that for a whole second (the card
+ * runs fast) it drops a frame, and when nothing has arrived (the card runs slow) it gives a frame
+ * of silence. The same holds for what it writes, so the delay stays at 20-40 ms each way whatever
+ * the drift, with a hard cap of `maxQueue` frames.
+ */
+import type { TdmPortStats } from './media-addon.js';
+import { MediaPort, type PortOwner } from './media-port.js';
+
+/** What the engine needs from a TDM channel; src/tdm's TdmChannel has it. */
+export interface TdmAudioSource {
+  readonly number: number;
+  setLaw(law: 'linear'): void;
+  setBlocksize(samples: number): void;
+  audioHandle(): unknown;
+}
+
+export interface TdmPortOptions {
+  /** Run spandsp's DTMF receiver on what the line sends (default true). */
+  detectDtmf?: boolean;
+  /** Frames of slack each way, 0..4 (default 1). */
+  slack?: number;
+  /** Received frames held at most (default 4). */
+  maxQueue?: number;
+  /** Frames written ahead of the card at most (default 4). */
+  maxAhead?: number;
+}
+
+/** Puts the channel in the mode the port needs and returns its native handle. */
+export function prepareTdmChannel(channel: TdmAudioSource): unknown {
+  channel.setLaw('linear');
+  channel.setBlocksize(160);
+  return channel.audioHandle();
+}
+
+export class TdmPort extends MediaPort {
+  readonly kind = 'tdm';
+
+  constructor(
+    owner: PortOwner,
+    id: number,
+    uuid: string,
+    /** The TDM channel number the port carries. */
+    readonly channel: number,
+  ) {
+    super(owner, id, uuid, 8000, 20);
+  }
+
+  stats(): TdmPortStats {
+    this.assertOpen();
+    return this.owner.native.tdmStats(this.id);
+  }
+}
