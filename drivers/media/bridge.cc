@@ -29,9 +29,19 @@ void Bridge::Carry(Port& from, Port& to, Resampler* resampler, EventList& events
   to.WriteFrame(out_.data(), events);
 }
 
+void Bridge::Relay(Port& from, Port& to) {
+  for (const DigitNote& note : from.heard) {
+    if (note.inband && to.SendsDtmfInband()) continue;
+    to.RelayDtmf(note);
+  }
+  from.heard.clear();
+}
+
 void Bridge::Run(EventList& events) {
   Carry(*a_, *b_, a_to_b_.get(), events);
   Carry(*b_, *a_, b_to_a_.get(), events);
+  Relay(*a_, *b_);
+  Relay(*b_, *a_);
 }
 
 }  // namespace tsw::media

@@ -26,6 +26,9 @@ class Bridge {
 
  private:
   void Carry(Port& from, Port& to, Resampler* resampler, EventList& events);
+  // Passes the digits `from` heard to `to`. A digit heard in the audio is not passed to a port
+  // that sends in-band: the audio already carries it, and a second tone would double it.
+  static void Relay(Port& from, Port& to);
 
   std::shared_ptr<Port> a_;
   std::shared_ptr<Port> b_;

@@ -7,6 +7,9 @@ namespace {
 // first cut does not do, so a long digit is capped instead.
 constexpr uint32_t kMaxDuration = 0xffff;
 constexpr uint8_t kDefaultVolume = 10;  // -10 dBm0, the level §2.3.4 suggests for DTMF
+constexpr uint32_t kOpen = UINT32_MAX;
+constexpr uint32_t kOpenMin = 320;  // a relayed digit lasts at least 40 ms (ITU-T Q.24)
+constexpr uint32_t kOpenGap = 320;
 }  // namespace
 
 void DtmfReceiver::OnPacket(uint32_t timestamp, const TelephoneEvent& ev,
@@ -43,6 +46,23 @@ void DtmfSender::Queue(const std::string& digits, uint32_t duration, uint32_t ga
   }
 }
 
+void DtmfSender::StartOpen(char digit) {
+  const int ev = DtmfCharToEvent(digit);
+  if (ev >= 0) queue_.push_back({static_cast<uint8_t>(ev), kOpen, kOpenGap});
+}
+
+void DtmfSender::EndOpen() {
+  if (current_ >= 0 && target_ == kOpen) {
+    end_requested_ = true;
+    return;
+  }
+  for (auto it = queue_.rbegin(); it != queue_.rend(); ++it) {
+    if (it->duration != kOpen) continue;
+    it->duration = kOpenMin;
+    return;
+  }
+}
+
 bool DtmfSender::NextFrame(uint32_t audio_timestamp, uint32_t frame_samples,
                            std::vector<DtmfPacket>* out) {
   out->clear();
@@ -59,8 +79,13 @@ bool DtmfSender::NextFrame(uint32_t audio_timestamp, uint32_t frame_samples,
     gap_after_ = next.gap;
     timestamp_ = audio_timestamp;
     sent_duration_ = 0;
+    end_requested_ = false;
   }
   sent_duration_ += frame_samples;
+  if (target_ == kOpen && ((end_requested_ && sent_duration_ >= kOpenMin) ||
+                           sent_duration_ + frame_samples > kMaxDuration)) {
+    target_ = sent_duration_;
+  }
   TelephoneEvent ev;
   ev.event = static_cast<uint8_t>(current_);
   ev.volume = kDefaultVolume;

@@ -44,6 +44,10 @@ class DtmfSender {
  public:
   // Queues digits (unknown characters are skipped). Durations are in samples at 8 kHz.
   void Queue(const std::string& digits, uint32_t duration, uint32_t gap);
+  // An event with no length yet (a digit relayed while it is still being heard): it is sent until
+  // EndOpen(), or until the duration field would saturate.
+  void StartOpen(char digit);
+  void EndOpen();
 
   // True while a digit or its trailing gap is being sent (the caller then sends no audio for
   // the digit part; see sending_event()).
@@ -66,6 +70,7 @@ class DtmfSender {
   uint32_t target_ = 0;
   uint32_t gap_after_ = 0;
   uint32_t gap_left_ = 0;
+  bool end_requested_ = false;
 };
 
 }  // namespace tsw::media

@@ -22,20 +22,20 @@ constexpr int kDefaultMemoryBuffer = 48000 * 30;
 
 }  // namespace
 
-// createRtpPort({ ip?, codec?: 'PCMU'|'PCMA', ptime?, jitterDepth?, jitterMaxDepth?,
-//   jitterAdaptive?, mediaTimeoutMs?, dtmfPayloadType?, latch?, remoteIp?, remotePort? })
+// createRtpPort({ ip?, codec?: 'PCMU'|'PCMA'|'G722'|'OPUS', payloadType? (Opus), ptime?, jitterDepth?, jitterMaxDepth?,
+//   jitterAdaptive?, mediaTimeoutMs?, dtmfPayloadType?, latch?, remoteIp?, remotePort?,
+//   detectDtmf?, dtmfMode?: 'rfc4733'|'inband' })
 //   => { id, port }
 Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object opts = RequireObject(info, 0, "options");
   RtpPortConfig config;
-  const std::string codec = OptionString(opts, "codec", "PCMU");
-  if (codec == "PCMU") {
-    config.law = G711Law::kUlaw;
-  } else if (codec == "PCMA") {
-    config.law = G711Law::kAlaw;
-  } else {
-    throw Napi::RangeError::New(env, "codec must be PCMU or PCMA, not " + codec);
+  config.codec = OptionString(opts, "codec", "PCMU");
+  config.law = config.codec == "PCMA" ? G711Law::kAlaw : G711Law::kUlaw;
+  config.codec_payload_type = OptionInt(opts, "payloadType", 111, 96, 127);
+  const int rate = RtpPort::CodecRate(config);
+  if (rate == 0) {
+    throw Napi::RangeError::New(env, "codec must be PCMU, PCMA, G722 or OPUS, not " + config.codec);
   }
   config.ptime_ms = OptionPtime(opts);
   config.jitter.depth = OptionInt(opts, "jitterDepth", 2, 1, 16);
@@ -44,6 +44,15 @@ Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
   config.media_timeout_ms = OptionInt(opts, "mediaTimeoutMs", 0, 0, 3600000);
   config.dtmf_payload_type = OptionInt(opts, "dtmfPayloadType", 101, 96, 127);
   config.latch = OptionBool(opts, "latch", true);
+  config.detect_dtmf = OptionBool(opts, "detectDtmf", false);
+  const std::string dtmf_mode = OptionString(opts, "dtmfMode", "rfc4733");
+  if (dtmf_mode != "rfc4733" && dtmf_mode != "inband") {
+    throw Napi::RangeError::New(env, "dtmfMode must be rfc4733 or inband, not " + dtmf_mode);
+  }
+  config.dtmf_inband = dtmf_mode == "inband";
+  if ((config.detect_dtmf || config.dtmf_inband) && rate != 8000) {
+    throw Napi::RangeError::New(env, "in-band DTMF needs a G.711 (8000 Hz) RTP port");
+  }
   const std::string ip = OptionString(opts, "ip", "127.0.0.1");
   sockaddr_in remote{};
   const std::string remote_ip = OptionString(opts, "remoteIp", "");
@@ -65,16 +74,21 @@ Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
   result.Set("id", id);
   result.Set("port", sock.port);
   result.Set("ip", ip);
+  result.Set("rate", rate);
   return result;
 }
 
-// createMemoryPort({ rate?, ptime?, maxBuffered? }) => id
+// createMemoryPort({ rate?, ptime?, maxBuffered?, detectDtmf? }) => id
 Napi::Value EngineWrap::CreateMemoryPort(const Napi::CallbackInfo& info) {
   Napi::Object opts = RequireObject(info, 0, "options");
   const int rate = OptionRate(opts);
   const int ptime = OptionPtime(opts);
   const int max = OptionInt(opts, "maxBuffered", kDefaultMemoryBuffer, 480, 48000 * 600);
-  const uint32_t id = Register(std::make_shared<MemoryPort>(next_id_++, rate, ptime, max));
+  const bool detect = OptionBool(opts, "detectDtmf", false);
+  if (detect && rate != 8000) {
+    throw Napi::RangeError::New(info.Env(), "detectDtmf needs an 8000 Hz memory port");
+  }
+  const uint32_t id = Register(std::make_shared<MemoryPort>(next_id_++, rate, ptime, max, detect));
   return Napi::Number::New(info.Env(), id);
 }
 

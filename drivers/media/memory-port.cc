@@ -4,10 +4,49 @@
 
 namespace tsw::media {
 
-MemoryPort::MemoryPort(uint32_t id, int rate, int ptime_ms, size_t max_buffered)
-    : Port(id, rate, ptime_ms), max_buffered_(max_buffered) {}
+MemoryPort::MemoryPort(uint32_t id, int rate, int ptime_ms, size_t max_buffered,
+                       bool detect_dtmf)
+    : Port(id, rate, ptime_ms), max_buffered_(max_buffered), scratch_(frame_samples()) {
+  if (detect_dtmf) inband_rx_ = std::make_unique<InbandDtmfDetector>();
+}
 
-bool MemoryPort::ReadFrame(int16_t* out, EventList& /*events*/) {
+void MemoryPort::QueueDtmf(const std::string& digits, int duration_ms, int gap_ms) {
+  inband_tx_.Queue(digits, duration_ms, gap_ms);
+}
+
+void MemoryPort::RelayDtmf(const DigitNote& note) {
+  if (rate() != kDtmfRate) return;
+  if (note.start) {
+    inband_tx_.StartOpen(note.digit);
+  } else {
+    inband_tx_.EndOpen();
+  }
+}
+
+void MemoryPort::Idle(EventList& events) {
+  if (inband_rx_) ReadFrame(scratch_.data(), events);
+  if (inband_tx_.busy()) WriteFrame(nullptr, events);
+}
+
+bool MemoryPort::ReadFrame(int16_t* out, EventList& events) {
+  const bool got = TakeFrame(out);
+  if (!inband_rx_) return got;
+  notes_.clear();
+  inband_rx_->Process(got ? out : nullptr, frame_samples(), &notes_);
+  for (const DigitNote& note : notes_) {
+    if (bridged) heard.push_back(note);
+    if (note.start) continue;
+    MediaEvent ev;
+    ev.type = "dtmf";
+    ev.port = id();
+    ev.detail = std::string(1, note.digit);
+    ev.value = note.duration_ms;
+    events.push_back(std::move(ev));
+  }
+  return got;
+}
+
+bool MemoryPort::TakeFrame(int16_t* out) {
   const size_t n = frame_samples();
   std::lock_guard<std::mutex> lock(mu_);
   if (to_play_.empty()) return false;
@@ -23,6 +62,10 @@ bool MemoryPort::ReadFrame(int16_t* out, EventList& /*events*/) {
 
 void MemoryPort::WriteFrame(const int16_t* in, EventList& /*events*/) {
   const size_t n = frame_samples();
+  if (rate() == kDtmfRate && inband_tx_.Next(scratch_.data(), n)) {
+    in = scratch_.data();  // the digit replaces the audio
+    if (inband_rx_) inband_rx_->Suppress(static_cast<int>(n) + 800);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   for (size_t i = 0; i < n; ++i) received_.push_back(in != nullptr ? in[i] : 0);
   while (received_.size() > max_buffered_) received_.pop_front();

@@ -4,7 +4,12 @@
 #define TSW_MEDIA_MEMORY_PORT_H_
 
 #include <deque>
+#include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
+
+#include "dtmf-inband.h"
 
 #include "port.h"
 
@@ -13,11 +18,18 @@ namespace tsw::media {
 class MemoryPort : public Port {
  public:
   // `max_buffered` bounds each direction; older samples are dropped beyond it.
-  MemoryPort(uint32_t id, int rate, int ptime_ms, size_t max_buffered);
+  // With `detect_dtmf` (8 kHz only) what JS pushes is searched for Q.23 digits; an unbridged
+  // port then consumes its pushed audio each frame so that detection keeps running.
+  MemoryPort(uint32_t id, int rate, int ptime_ms, size_t max_buffered, bool detect_dtmf = false);
 
   const char* kind() const override { return "memory"; }
   bool ReadFrame(int16_t* out, EventList& events) override;
   void WriteFrame(const int16_t* in, EventList& events) override;
+  void Idle(EventList& events) override;
+  // Digits go out as tones (8 kHz ports): queued ones, and those relayed from a bridge peer.
+  void RelayDtmf(const DigitNote& note) override;
+  // Media thread only (through an engine command).
+  void QueueDtmf(const std::string& digits, int duration_ms, int gap_ms);
 
   // Thread-safe, for the JS thread. Push returns how many samples are queued afterwards.
   size_t Push(const int16_t* samples, size_t count);
@@ -26,10 +38,17 @@ class MemoryPort : public Port {
   size_t pending_out() const;
 
  private:
+  bool TakeFrame(int16_t* out);
+
   mutable std::mutex mu_;
   std::deque<int16_t> to_play_;
   std::deque<int16_t> received_;
   size_t max_buffered_;
+  // Media thread only.
+  std::unique_ptr<InbandDtmfDetector> inband_rx_;
+  InbandDtmfSender inband_tx_;
+  std::vector<DigitNote> notes_;
+  std::vector<int16_t> scratch_;
 };
 
 }  // namespace tsw::media

@@ -21,6 +21,15 @@ struct MediaEvent {
 
 using EventList = std::vector<MediaEvent>;
 
+// A DTMF digit as a port hears it, for the bridge to pass on (see Bridge::Relay): a note when it
+// starts and one when it ends. `inband` tells tones found in the audio from RFC 4733 events.
+struct DigitNote {
+  char digit = 0;
+  bool start = false;
+  int duration_ms = 0;  // on the end note
+  bool inband = false;
+};
+
 class Port {
  public:
   Port(uint32_t id, int rate, int ptime_ms) : id_(id), rate_(rate), ptime_ms_(ptime_ms) {}
@@ -43,6 +52,11 @@ class Port {
   // Called when the port is due but not bridged, so that its clocks keep running.
   virtual void Idle(EventList& /*events*/) {}
 
+  // DTMF across a bridge. A port that can send digits takes the peer's notes here. A port whose
+  // digits travel in its audio says so, so that the bridge does not send a tone it already carries.
+  virtual void RelayDtmf(const DigitNote& /*note*/) {}
+  virtual bool SendsDtmfInband() const { return true; }
+
   uint32_t id() const { return id_; }
   int rate() const { return rate_; }
   int ptime_ms() const { return ptime_ms_; }
@@ -52,6 +66,8 @@ class Port {
   int64_t next_due_ns = 0;
   bool due = false;
   bool bridged = false;
+  // Digits heard while bridged, drained by the bridge each frame.
+  std::vector<DigitNote> heard;
 
  private:
   uint32_t id_;

@@ -16,17 +16,35 @@ namespace {
 
 // Datagrams read per tick at most, so that a flood cannot hold the media thread.
 constexpr int kMaxReadsPerPoll = 64;
-constexpr size_t kMaxFrame = 480;  // 60 ms at 8 kHz
+constexpr size_t kMaxFrame = 1440;  // samples: 30 ms at 48 kHz
+
+std::string CodecName(const RtpPortConfig& config) {
+  if (!config.codec.empty()) return config.codec;
+  return config.law == G711Law::kUlaw ? "PCMU" : "PCMA";
+}
 
 }  // namespace
 
+int RtpPort::CodecRate(const RtpPortConfig& config) {
+  const std::string name = CodecName(config);
+  if (name == "PCMU" || name == "PCMA") return 8000;
+  if (name == "G722") return 16000;
+  if (name == "OPUS") return 48000;
+  return 0;
+}
+
 RtpPort::RtpPort(uint32_t id, int fd, int local_port, const RtpPortConfig& config)
-    : Port(id, 8000, config.ptime_ms),
+    : Port(id, CodecRate(config), config.ptime_ms),
       fd_(fd),
       local_port_(local_port),
       config_(config),
       jitter_(config.jitter) {
+  std::string error;
+  codec_ = MakeRtpCodec(CodecName(config), config.codec_payload_type, &error);
+  if (!codec_) codec_ = MakeRtpCodec("PCMU", 0, &error);  // unreachable after CodecRate() passed
+  ts_per_ms_ = static_cast<uint32_t>(codec_->clock_rate() / 1000);
   plc_ = plc_init(nullptr);
+  if (config.detect_dtmf) inband_rx_ = std::make_unique<InbandDtmfDetector>();
   // RFC 3550 §5.1: SSRC, the first sequence number and timestamp are random.
   std::random_device rd;
   ssrc_ = rd();
@@ -44,8 +62,72 @@ void RtpPort::SetRemote(const sockaddr_in& remote) {
   have_remote_ = true;
 }
 
-void RtpPort::QueueDtmf(const std::string& digits, int duration_ms, int gap_ms) {
-  dtmf_tx_.Queue(digits, static_cast<uint32_t>(duration_ms) * 8, static_cast<uint32_t>(gap_ms) * 8);
+void RtpPort::QueueDtmf(const std::string& digits, int duration_ms, int gap_ms, bool inband) {
+  if (inband) {
+    inband_tx_.Queue(digits, duration_ms, gap_ms);
+    return;
+  }
+  dtmf_tx_.Queue(digits, static_cast<uint32_t>(duration_ms) * ts_per_ms_,
+                 static_cast<uint32_t>(gap_ms) * ts_per_ms_);
+}
+
+void RtpPort::RelayDtmf(const DigitNote& note) {
+  if (config_.dtmf_inband) {
+    if (note.start) {
+      inband_tx_.StartOpen(note.digit);
+    } else {
+      inband_tx_.EndOpen();
+    }
+    return;
+  }
+  if (note.start) {
+    dtmf_tx_.StartOpen(note.digit);
+  } else {
+    dtmf_tx_.EndOpen();
+  }
+}
+
+void RtpPort::Report(const DigitNote& note, EventList& events) {
+  if (bridged) heard.push_back(note);
+  if (note.start) return;
+  MediaEvent ev;
+  ev.type = "dtmf";
+  ev.port = id();
+  ev.detail = std::string(1, note.digit);
+  ev.value = note.duration_ms;
+  events.push_back(std::move(ev));
+}
+
+void RtpPort::OnTelephoneEvent(uint32_t timestamp, const TelephoneEvent& te, EventList& events) {
+  // The same digit may also be in the audio (a sender doing both): the events win, and tones are
+  // ignored while they last and for 120 ms after.
+  if (inband_rx_) inband_rx_->Suppress(960);
+  digits_.clear();
+  dtmf_rx_.OnPacket(timestamp, te, &digits_);
+  for (const DtmfDigit& d : digits_) {
+    // An event whose first packets were lost still reaches the peer, as a start and an end.
+    if (!event_open_ && bridged) heard.push_back({d.digit, true, 0, false});
+    event_open_ = false;
+    Report({d.digit, false, static_cast<int>(d.duration / ts_per_ms_), false}, events);
+  }
+  if (!digits_.empty() && te.end) {
+    have_event_ = true;
+    event_ts_ = timestamp;
+  }
+  const char c = DtmfEventToChar(te.event);
+  if (te.end || c == 0 || (have_event_ && event_ts_ == timestamp)) return;
+  // A new event: the peer starts its tone now rather than when the event ends.
+  have_event_ = true;
+  event_open_ = true;
+  event_ts_ = timestamp;
+  if (bridged) heard.push_back({c, true, 0, false});
+}
+
+void RtpPort::DetectInband(const int16_t* frame, EventList& events) {
+  if (!inband_rx_) return;
+  notes_.clear();
+  inband_rx_->Process(frame, frame_samples(), &notes_);
+  for (const DigitNote& note : notes_) Report(note, events);
 }
 
 void RtpPort::Poll(int64_t now_ns, EventList& events) {
@@ -107,19 +189,10 @@ void RtpPort::Receive(const uint8_t* data, size_t size, const sockaddr_in& from,
   if (pt == config_.dtmf_payload_type) {
     TelephoneEvent te;
     if (!ParseTelephoneEvent(rtp.payload, rtp.payload_size, &te)) return;
-    digits_.clear();
-    dtmf_rx_.OnPacket(rtp.header.timestamp, te, &digits_);
-    for (const DtmfDigit& d : digits_) {
-      MediaEvent ev;
-      ev.type = "dtmf";
-      ev.port = id();
-      ev.detail = std::string(1, d.digit);
-      ev.value = d.duration / 8;  // ms at 8 kHz
-      events.push_back(std::move(ev));
-    }
+    OnTelephoneEvent(rtp.header.timestamp, te, events);
     return;
   }
-  if (pt != G711PayloadType(config_.law)) {
+  if (pt != codec_->payload_type()) {
     counters_.ignored.fetch_add(1, std::memory_order_relaxed);
     return;
   }
@@ -128,22 +201,27 @@ void RtpPort::Receive(const uint8_t* data, size_t size, const sockaddr_in& from,
   if (jitter_.stats().late != late_before) counters_.late.fetch_add(1, std::memory_order_relaxed);
 }
 
-bool RtpPort::ReadFrame(int16_t* out, EventList& /*events*/) {
+bool RtpPort::ReadFrame(int16_t* out, EventList& events) {
+  const bool got = DecodeFrame(out);
+  DetectInband(got ? out : nullptr, events);
+  return got;
+}
+
+bool RtpPort::DecodeFrame(int16_t* out) {
   const size_t n = frame_samples();
   const uint8_t* payload = nullptr;
   size_t size = 0;
   switch (jitter_.Pop(&payload, &size)) {
-    case JitterBuffer::Result::kFrame: {
-      const size_t m = size < n ? size : n;
-      G711Decode(config_.law, payload, m, out);
-      if (m < n) std::memset(out + m, 0, (n - m) * sizeof(int16_t));
-      plc_rx(plc_, out, static_cast<int>(n));
-      return true;
-    }
+    case JitterBuffer::Result::kFrame:
+      if (codec_->Decode(payload, size, out, n)) {
+        plc_rx(plc_, out, static_cast<int>(n));
+        return true;
+      }
+      [[fallthrough]];  // an undecodable payload is concealed like a lost one
     case JitterBuffer::Result::kLost:
       counters_.lost.fetch_add(1, std::memory_order_relaxed);
       counters_.concealed.fetch_add(1, std::memory_order_relaxed);
-      plc_fillin(plc_, out, static_cast<int>(n));
+      if (!codec_->Conceal(out, n)) plc_fillin(plc_, out, static_cast<int>(n));
       return true;
     case JitterBuffer::Result::kIdle:
       break;
@@ -153,7 +231,7 @@ bool RtpPort::ReadFrame(int16_t* out, EventList& /*events*/) {
 
 void RtpPort::SendPacket(const RtpHeader& header, const uint8_t* payload, size_t size) {
   if (!have_remote_) return;
-  uint8_t buf[kRtpHeaderSize + kMaxFrame];
+  uint8_t buf[kRtpHeaderSize + kMaxCodedFrame];
   const size_t head = WriteRtpHeader(header, buf);
   std::memcpy(buf + head, payload, size);
   const ssize_t sent = sendto(fd_, buf, head + size, MSG_DONTWAIT,
@@ -168,7 +246,7 @@ void RtpPort::SendPacket(const RtpHeader& header, const uint8_t* payload, size_t
 bool RtpPort::SendDtmfFrame() {
   if (!dtmf_tx_.busy() || !have_remote_) return false;
   const bool in_event =
-      dtmf_tx_.NextFrame(timestamp_, static_cast<uint32_t>(frame_samples()), &dtmf_packets_);
+      dtmf_tx_.NextFrame(timestamp_, static_cast<uint32_t>(ptime_ms()) * ts_per_ms_, &dtmf_packets_);
   for (const DtmfPacket& p : dtmf_packets_) {
     RtpHeader h;
     h.marker = p.marker;
@@ -185,6 +263,11 @@ bool RtpPort::SendDtmfFrame() {
 
 void RtpPort::WriteFrame(const int16_t* in, EventList& /*events*/) {
   const size_t n = frame_samples();
+  int16_t tone[kMaxFrame];
+  if (rate() == kDtmfRate && inband_tx_.Next(tone, n)) {
+    in = tone;  // in-band digits replace the audio
+    if (inband_rx_) inband_rx_->Suppress(static_cast<int>(n) + 800);
+  }
   if (SendDtmfFrame()) {
     talking_ = false;  // the audio after a digit starts a new talkspurt
   } else if (in == nullptr || !have_remote_) {
@@ -192,18 +275,21 @@ void RtpPort::WriteFrame(const int16_t* in, EventList& /*events*/) {
     // and the sequence numbers stay gap-free for the receiver.
     talking_ = false;
   } else {
-    uint8_t payload[kMaxFrame];
-    G711Encode(config_.law, in, n, payload);
-    RtpHeader h;
-    h.marker = !talking_;  // RFC 3551 §4.1: first packet of a talkspurt
-    h.payload_type = static_cast<uint8_t>(G711PayloadType(config_.law));
-    h.seq = seq_++;
-    h.timestamp = timestamp_;
-    h.ssrc = ssrc_;
-    SendPacket(h, payload, n);
-    talking_ = true;
+    uint8_t payload[kMaxCodedFrame];
+    const size_t size = codec_->Encode(in, n, payload, sizeof(payload));
+    if (size > 0) {
+      RtpHeader h;
+      h.marker = !talking_;  // RFC 3551 §4.1: first packet of a talkspurt
+      h.payload_type = static_cast<uint8_t>(codec_->payload_type());
+      h.seq = seq_++;
+      h.timestamp = timestamp_;
+      h.ssrc = ssrc_;
+      SendPacket(h, payload, size);
+      talking_ = true;
+    }
   }
-  timestamp_ += static_cast<uint32_t>(n);
+  // In RTP clock units, which for G.722 are half the samples (see rtp-codec.h).
+  timestamp_ += static_cast<uint32_t>(ptime_ms()) * ts_per_ms_;
 }
 
 void RtpPort::Idle(EventList& events) {

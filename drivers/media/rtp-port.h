@@ -12,20 +12,26 @@
 #include <string>
 #include <vector>
 
+#include "dtmf-inband.h"
 #include "dtmf-rfc4733.h"
 #include "g711.h"
 #include "jitter-buffer.h"
 #include "port.h"
+#include "rtp-codec.h"
 
 namespace tsw::media {
 
 struct RtpPortConfig {
   G711Law law = G711Law::kUlaw;
+  std::string codec;          // PCMU, PCMA, G722 or OPUS; empty: G.711 with `law`
+  int codec_payload_type = 111;  // Opus's dynamic payload type
   int ptime_ms = 20;
   JitterConfig jitter;
   int media_timeout_ms = 0;  // 0 turns the check off
   int dtmf_payload_type = 101;
   bool latch = true;  // symmetric RTP: answer to where packets come from
+  bool detect_dtmf = false;  // also look for Q.23 tones in the received audio
+  bool dtmf_inband = false;  // digits relayed from a bridge peer go out as tones, not RFC 4733
 };
 
 // Counters written by the media thread and read by the JS thread.
@@ -42,7 +48,10 @@ struct RtpCounters {
 class RtpPort : public Port {
  public:
   // Takes ownership of `fd`, a bound non-blocking UDP socket.
+  // The codec must be one MakeRtpCodec() accepts (checked by the caller with CodecRate()).
   RtpPort(uint32_t id, int fd, int local_port, const RtpPortConfig& config);
+  // Linear rate a config's codec runs at, or 0 when the codec is unknown.
+  static int CodecRate(const RtpPortConfig& config);
   ~RtpPort() override;
 
   const char* kind() const override { return "rtp"; }
@@ -53,7 +62,9 @@ class RtpPort : public Port {
 
   // Media thread only (through engine commands).
   void SetRemote(const sockaddr_in& remote);
-  void QueueDtmf(const std::string& digits, int duration_ms, int gap_ms);
+  void QueueDtmf(const std::string& digits, int duration_ms, int gap_ms, bool inband = false);
+  void RelayDtmf(const DigitNote& note) override;
+  bool SendsDtmfInband() const override { return config_.dtmf_inband; }
 
   int local_port() const { return local_port_; }
   const RtpCounters& counters() const { return counters_; }
@@ -62,6 +73,11 @@ class RtpPort : public Port {
   void Receive(const uint8_t* data, size_t size, const sockaddr_in& from, EventList& events);
   void SendPacket(const RtpHeader& header, const uint8_t* payload, size_t size);
   bool SendDtmfFrame();
+  bool DecodeFrame(int16_t* out);
+  void OnTelephoneEvent(uint32_t timestamp, const TelephoneEvent& te, EventList& events);
+  // Runs the in-band detector over one received frame (nullptr: nothing arrived).
+  void DetectInband(const int16_t* frame, EventList& events);
+  void Report(const DigitNote& note, EventList& events);
 
   static constexpr int kRecvBatch = 8;
   static constexpr size_t kMaxDatagram = 1500;
@@ -71,11 +87,19 @@ class RtpPort : public Port {
   uint8_t recv_buf_[kRecvBatch][kMaxDatagram];
   RtpPortConfig config_;
   JitterBuffer jitter_;
+  std::unique_ptr<RtpCodec> codec_;
+  uint32_t ts_per_ms_ = 8;  // RTP clock units in one ms
   plc_state_t* plc_ = nullptr;
   DtmfReceiver dtmf_rx_;
   DtmfSender dtmf_tx_;
   std::vector<DtmfDigit> digits_;
   std::vector<DtmfPacket> dtmf_packets_;
+  std::unique_ptr<InbandDtmfDetector> inband_rx_;
+  InbandDtmfSender inband_tx_;
+  std::vector<DigitNote> notes_;
+  bool event_open_ = false;  // an RFC 4733 event has started and not yet ended
+  bool have_event_ = false;
+  uint32_t event_ts_ = 0;  // timestamp of the last event started or ended
 
   bool have_remote_ = false;
   sockaddr_in remote_{};

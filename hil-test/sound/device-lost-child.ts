@@ -14,7 +14,6 @@ const made = setupSoundLoopback(join(tmpdir(), `tsw-sound-loop-lost-${process.pi
 if (!made.ok) {
   console.log(JSON.stringify({ skip: made.reason, lost: [] }));
   process.exit(0); // nothing was opened, so nothing can hold the exit
-
 }
 const { loop } = made;
 const lost: (SoundDeviceLost & { direction: string; afterMs: number })[] = [];
@@ -22,18 +21,30 @@ let killedAt = 0;
 try {
   const sys = new NaudiodonSoundSystem({ closeTimeoutMs: 500 });
   const list = sys.listDevices();
-  const input = await sys.openInput({ deviceId: findDevice(list, loop.input)?.id ?? -1, sampleRate: 8000, stallMs: 500 });
-  const output = await sys.openOutput({ deviceId: findDevice(list, loop.output)?.id ?? -1, sampleRate: 8000, stallMs: 500 });
+  const input = await sys.openInput({
+    deviceId: findDevice(list, loop.input)?.id ?? -1,
+    sampleRate: 8000,
+    stallMs: 500,
+  });
+  const output = await sys.openOutput({
+    deviceId: findDevice(list, loop.output)?.id ?? -1,
+    sampleRate: 8000,
+    stallMs: 500,
+  });
+  let heard = 0;
   input.on('readable', () => {
-    while (input.read());
+    while (input.read()) heard++;
   });
   for (const s of [input, output]) {
     s.on('device-lost', (l) => lost.push({ ...l, direction: s.direction, afterMs: Date.now() - killedAt }));
   }
-  await sleep(300);
+  // Only a loss after the kill counts: wait until audio flows both ways first.
+  for (let i = 0; i < 60 && (heard < 5 || output.stats().framesOut < 5); i++) await sleep(50);
+  if (lost.length > 0 || heard < 5) throw new Error(`no audio before the kill (heard ${heard} frames)`);
   killedAt = Date.now();
   process.kill(loop.daemonPid, 'SIGKILL');
-  for (let i = 0; i < 40 && lost.length < 2; i++) await sleep(50);
+  // The watchdog allows 5 s after opening, then `stallMs`.
+  for (let i = 0; i < 160 && lost.length < 2; i++) await sleep(50);
   await Promise.all([input.close(), output.close()]);
   report({ lost, states: [input.state, output.state] });
 } catch (err) {

@@ -53,7 +53,10 @@ export function setupSoundLoopback(dir?: string): LoopbackResult {
       input: vars.get('TSW_LOOP_INPUT') ?? '',
       daemonPid: Number(pid),
       teardown: () => {
-        spawnSync('sh', [join(SCRIPT_DIR, 'teardown-loopback.sh'), loopDir], { stdio: 'ignore', timeout: 10000 });
+        spawnSync('sh', [join(SCRIPT_DIR, 'teardown-loopback.sh'), loopDir], {
+          stdio: 'ignore',
+          timeout: 10000,
+        });
       },
     },
   };

@@ -49,9 +49,19 @@ export interface RtpStats {
   concealed: number;
 }
 
+/** Codecs of the RTP port (drivers/media/rtp-codec.h). */
+export type RtpCodecName = 'PCMU' | 'PCMA' | 'G722' | 'OPUS';
+
+/** How an RTP port sends DTMF: RFC 4733 telephone events, or Q.23 tones in the audio. */
+export type DtmfMode = 'rfc4733' | 'inband';
+
 export interface NativeRtpOptions {
   ip?: string;
-  codec?: 'PCMU' | 'PCMA';
+  codec?: RtpCodecName;
+  /** Opus's dynamic payload type (default 111). */
+  payloadType?: number;
+  detectDtmf?: boolean;
+  dtmfMode?: DtmfMode;
   ptime?: number;
   jitterDepth?: number;
   jitterMaxDepth?: number;
@@ -82,8 +92,8 @@ export interface NativeMediaEngine {
   unbridge(port: number): boolean;
   /** true when the port is gone already; false when a `port-closed` event will follow. */
   closePort(port: number): boolean;
-  createRtpPort(options: NativeRtpOptions): { id: number; port: number; ip: string };
-  createMemoryPort(options: NativeFrameOptions & { maxBuffered?: number }): number;
+  createRtpPort(options: NativeRtpOptions): { id: number; port: number; ip: string; rate: number };
+  createMemoryPort(options: NativeFrameOptions & { maxBuffered?: number; detectDtmf?: boolean }): number;
   createFilePlayer(options: NativeFrameOptions & { file: string }): number;
   /** `segments` holds groups of five numbers: on ms, off ms, f1, f2 (0 for none), level dBm0. */
   createTonePlayer(options: NativeFrameOptions & { segments: number[]; loops: number }): number;
@@ -93,6 +103,8 @@ export interface NativeMediaEngine {
   rtpSetRemote(port: number, ip: string, remotePort: number): void;
   rtpSendDtmf(port: number, digits: string, durationMs: number, gapMs: number): void;
   rtpStats(port: number): RtpStats;
+  /** DTMF from an RTP port (either mode) or an 8 kHz memory port (in-band only). */
+  sendDtmf(port: number, digits: string, durationMs: number, gapMs: number, mode: DtmfMode): void;
   /** `handle` comes from the TDM addon's audioHandle(); see src/media/tdm-port.ts. */
   createTdmPort(
     handle: unknown,

@@ -18,8 +18,10 @@ import {
   mediaAddon,
   type MediaAddon,
   type MediaCounters,
+  type DtmfMode,
   type NativeMediaEngine,
   type RawMediaEvent,
+  type RtpCodecName,
 } from './media-addon.js';
 import { translateEvent, type MediaEngineEvents, type MediaEventName } from './media-events.js';
 import { MediaPort, MemoryPort, Player, Recorder, RtpPort, type PortOwner } from './media-port.js';
@@ -60,7 +62,21 @@ interface FrameOptions {
 export interface RtpPortOptions {
   /** Local IPv4 address to bind (default 127.0.0.1). */
   ip?: string;
-  codec?: 'PCMU' | 'PCMA';
+  /**
+   * PCMU (default), PCMA, G722 (16 kHz audio, RTP clock 8000, payload type 9) or OPUS (48 kHz
+   * mono, RTP clock 48000, dynamic payload type). The port's linear rate follows the codec; a
+   * bridge to a port of another rate resamples.
+   */
+  codec?: RtpCodecName;
+  /** Opus's dynamic payload type, 96..127 (default 111). */
+  payloadType?: number;
+  /** Also detect Q.23 tones in the received audio (G.711 only; default false). */
+  detectDtmf?: boolean;
+  /**
+   * How digits relayed from a bridged port go out (default rfc4733). A digit heard in-band is only
+   * relayed to an rfc4733 port: an inband port already carries it in the audio.
+   */
+  dtmfMode?: DtmfMode;
   ptime?: number;
   /** Frames buffered before playout starts (default 2). */
   jitterDepth?: number;
@@ -80,6 +96,11 @@ export interface RtpPortOptions {
 export interface MemoryPortOptions extends FrameOptions {
   /** Samples held each way before the oldest are dropped (default 30 s at 48 kHz). */
   maxBuffered?: number;
+  /**
+   * Detect Q.23 digits in what is pushed (8 kHz only; default false). An unbridged port then
+   * consumes its pushed audio as it detects.
+   */
+  detectDtmf?: boolean;
 }
 
 export type PlayerOptions = FrameOptions & ({ file: string } | { tone: string | ToneSpec });
@@ -163,7 +184,7 @@ export class MediaEngine extends EventEmitter<MediaEngineEvents> implements Port
     const { remote, ...rest } = options;
     const native = remote ? { ...rest, remoteIp: remote.ip, remotePort: remote.port } : rest;
     const made = this.#call('create an RTP port', () => this.native.createRtpPort(native));
-    return this.#adopt(new RtpPort(this, made.id, uuid, options.ptime ?? 20, made.ip, made.port));
+    return this.#adopt(new RtpPort(this, made.id, uuid, options.ptime ?? 20, made.ip, made.port, made.rate));
   }
 
   createMemoryPort(uuid: string, options: MemoryPortOptions = {}): MemoryPort {

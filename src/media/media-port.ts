@@ -4,7 +4,7 @@
  * engine is closed.
  */
 import { TswError } from '../core/errors.js';
-import type { NativeMediaEngine, RtpStats } from './media-addon.js';
+import type { DtmfMode, NativeMediaEngine, RtpStats } from './media-addon.js';
 
 export type PortKind = 'rtp' | 'memory' | 'player' | 'recorder' | 'tdm';
 
@@ -63,6 +63,8 @@ export interface DtmfSendOptions {
   durationMs?: number;
   /** Pause after each digit, 0..8000 ms (default 50). */
   gapMs?: number;
+  /** RFC 4733 events (default on RTP ports) or Q.23 tones in the audio (G.711 ports only). */
+  mode?: DtmfMode;
 }
 
 /** A G.711 RTP port bound to a local UDP port. */
@@ -77,8 +79,10 @@ export class RtpPort extends MediaPort {
     /** Local address and port the socket is bound to. */
     readonly localIp: string,
     readonly localPort: number,
+    /** Linear rate of the port's codec: 8000 (G.711), 16000 (G.722) or 48000 (Opus). */
+    rate = 8000,
   ) {
-    super(owner, id, uuid, 8000, ptime);
+    super(owner, id, uuid, rate, ptime);
   }
 
   /** Where to send until packets arrive from somewhere (then symmetric RTP latches on). */
@@ -87,10 +91,14 @@ export class RtpPort extends MediaPort {
     this.owner.native.rtpSetRemote(this.id, ip, port);
   }
 
-  /** Sends digits as RFC 4733 telephone events, queued behind any digits still being sent. */
+  /**
+   * Sends digits as RFC 4733 telephone events (RFC 4733 §2.5) or, with `mode: 'inband'`, as ITU-T
+   * Q.23 tones in the audio; queued behind any digits still being sent in that mode.
+   */
   sendDtmf(digits: string, options: DtmfSendOptions = {}): void {
     this.assertOpen();
-    this.owner.native.rtpSendDtmf(this.id, digits, options.durationMs ?? 100, options.gapMs ?? 50);
+    const { durationMs = 100, gapMs = 50, mode = 'rfc4733' } = options;
+    this.owner.native.sendDtmf(this.id, digits, durationMs, gapMs, mode);
   }
 
   stats(): RtpStats {
@@ -107,6 +115,12 @@ export class MemoryPort extends MediaPort {
   push(samples: Int16Array): number {
     this.assertOpen();
     return this.owner.native.memoryPush(this.id, samples);
+  }
+
+  /** Plays digits as ITU-T Q.23 tones (8 kHz ports), replacing the audio while they sound. */
+  sendDtmf(digits: string, options: Omit<DtmfSendOptions, 'mode'> = {}): void {
+    this.assertOpen();
+    this.owner.native.sendDtmf(this.id, digits, options.durationMs ?? 100, options.gapMs ?? 50, 'inband');
   }
 
   /** Takes up to `max` samples of what the port was given (silence included). */

@@ -26,8 +26,7 @@ export function findDevice(
   direction?: 'input' | 'output',
 ): SoundDeviceInfo | undefined {
   const fits = (d: SoundDeviceInfo): boolean =>
-    direction === undefined ||
-    (direction === 'input' ? d.maxInputChannels > 0 : d.maxOutputChannels > 0);
+    direction === undefined || (direction === 'input' ? d.maxInputChannels > 0 : d.maxOutputChannels > 0);
   const lower = name.toLowerCase();
   return (
     devices.find((d) => d.name === name && fits(d)) ??

@@ -98,7 +98,7 @@ export class PcmByteReader {
     let i = 0;
     let o = 0;
     if (this.#carry !== null && bytes.length > 0) {
-      out[o++] = ((bytes[0]! << 8) | this.#carry) << 16 >> 16;
+      out[o++] = (((bytes[0]! << 8) | this.#carry) << 16) >> 16;
       this.#carry = null;
       i = 1;
     }

@@ -79,7 +79,9 @@ export interface NaudiodonIo {
 
 export interface NaudiodonModule {
   getDevices(): NaudiodonDevice[];
-  AudioIO(options: { inOptions: NaudiodonStreamOptions } | { outOptions: NaudiodonStreamOptions }): NaudiodonIo;
+  AudioIO(
+    options: { inOptions: NaudiodonStreamOptions } | { outOptions: NaudiodonStreamOptions },
+  ): NaudiodonIo;
 }
 
 /** Loads naudiodon, or throws TSW_ERR_NATIVE saying what to install. */
@@ -105,13 +107,24 @@ export interface NaudiodonSoundOptions {
   closeTimeoutMs?: number;
 }
 
-/** Starts a watchdog that reports a stream stalled after `stallMs` without `touch()`. */
+/**
+ * Grace after opening: a fresh PulseAudio null sink takes 1-2 s to settle (it first renders
+ * ahead, then pauses), and an output's first blocks are taken by naudiodon's queue, not the device.
+ */
+const STARTUP_GRACE_MS = 5000;
+
+/**
+ * Starts a watchdog that reports a stream stalled after `stallMs` without `touch()`. During the
+ * first {@link STARTUP_GRACE_MS} after opening, a stall must last that long instead.
+ */
 function watchdog(stallMs: number, onStall: (ms: number) => void): { touch(): void; stop(): void } {
-  let last = Date.now();
+  const opened = Date.now();
+  let last = opened;
   const timer = setInterval(
     () => {
-      const idle = Date.now() - last;
-      if (idle >= stallMs) onStall(idle);
+      const now = Date.now();
+      const limit = now - opened < STARTUP_GRACE_MS ? Math.max(stallMs, STARTUP_GRACE_MS) : stallMs;
+      if (now - last >= limit) onStall(now - last);
     },
     Math.max(10, Math.min(250, stallMs / 4)),
   );

@@ -59,8 +59,9 @@ export interface SoundStreamOptions {
    */
   queueFrames?: number;
   /**
-   * Report `device-lost` when the device moves no audio for this long (default 2000 ms). Real
-   * devices only: PortAudio stops calling back, rather than failing, when a device vanishes.
+   * Report `device-lost` when the device moves no audio for this long (default 2000 ms; in the
+   * first 5 s after opening, at least 5 s). Real devices only: PortAudio stops calling back,
+   * rather than failing, when a device vanishes.
    */
   stallMs?: number;
 }

@@ -134,3 +134,25 @@ export async function nextEvent<K extends keyof MediaEngineEvents>(
   const [payload] = (await once(engine, name, { signal: AbortSignal.timeout(ms) })) as MediaEngineEvents[K];
   return payload;
 }
+
+const DTMF_ROWS = [697, 770, 852, 941];
+const DTMF_COLS = [1209, 1336, 1477, 1633];
+const KEYPAD = ['123A', '456B', '789C', '*0#D'];
+
+/** ITU-T Q.23 tone pairs for `digits` (-10 dBm0 each), with silence after each digit. */
+export function dtmfTones(digits: string, durationMs: number, gapMs: number, rate: number): Int16Array {
+  const on = (rate * durationMs) / 1000;
+  const off = (rate * gapMs) / 1000;
+  const out = new Int16Array(digits.length * (on + off));
+  [...digits].forEach((digit, k) => {
+    const row = KEYPAD.findIndex((r) => r.includes(digit));
+    if (row < 0) throw new Error(`not a DTMF digit: ${digit}`);
+    const lo = DTMF_ROWS[row] ?? 0;
+    const hi = DTMF_COLS[KEYPAD[row]?.indexOf(digit) ?? 0] ?? 0;
+    for (let i = 0; i < on; i++) {
+      const t = i / rate;
+      out[k * (on + off) + i] = Math.round(6950 * (Math.sin(2 * Math.PI * lo * t) + Math.sin(2 * Math.PI * hi * t)));
+    }
+  });
+  return out;
+}

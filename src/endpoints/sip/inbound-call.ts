@@ -26,6 +26,7 @@ import {
 } from '../../sip/transaction/index.js';
 import type { SendTarget } from '../../sip/transport/index.js';
 import { Dialog, DialogState, statusForCause } from '../../sip/ua/index.js';
+import { InDialog } from './in-dialog.js';
 import type { InboundRouting } from './inbound-invite.js';
 import type { SipProfile } from './profile.js';
 import { reasonHeader, type SipCallLeg } from './sip-call.js';
@@ -34,6 +35,8 @@ import { inboundVariables } from './sip-variables.js';
 export class InboundCall implements SipCallLeg {
   readonly session: Session;
   readonly dialog: Dialog;
+  /** Re-INVITEs, REFER and session timers once the call is up. */
+  readonly inDialog: InDialog;
   private readonly localSdp: string;
   /** Our offer when the INVITE had none (the answer comes in the ACK, §13.2.1). */
   private readonly lateOffer: SessionDescription | undefined;
@@ -87,7 +90,16 @@ export class InboundCall implements SipCallLeg {
     if (via !== undefined && (via.received !== undefined || typeof via.rport === 'number')) {
       this.natTarget = { host: source.address, port: source.port, transport: source.transport };
     }
+    this.inDialog = new InDialog({
+      profile,
+      session: this.session,
+      dialog: this.dialog,
+      hop: () => this.natTarget ?? this.dialog.nextHop(),
+      ownsCallId: false,
+      prefs: profile.cfg.inboundCodecs,
+    });
     if (sdp !== undefined) {
+      this.inDialog.local = sdp.answer;
       this.localSdp = serializeSdp(sdp.answer);
       profile.media.negotiated(this.mediaInfo, sdp);
       this.setCodecVars(sdp);
@@ -100,6 +112,7 @@ export class InboundCall implements SipCallLeg {
         ...local,
         ptDynStart: profile.cfg.settings['rfc2833-pt'],
       });
+      this.inDialog.local = this.lateOffer;
       this.localSdp = serializeSdp(this.lateOffer);
     }
     profile.addLeg(uuid, this);
@@ -151,6 +164,7 @@ export class InboundCall implements SipCallLeg {
 
   private sendOk(): void {
     const res = this.response(200, true);
+    this.inDialog.decorateUasOk(this.invite, res);
     this.inviteTx.respond(res);
     this.okSent = true;
     this.retransmitter = this.profile.layer.retransmit2xx(res, this.inviteTx.source, () => {
@@ -160,7 +174,10 @@ export class InboundCall implements SipCallLeg {
   }
 
   onAck(ack: SipRequest): void {
-    if (this.dialog.state !== DialogState.Early) return;
+    if (this.dialog.state !== DialogState.Early) {
+      this.inDialog.onAck(ack);
+      return;
+    }
     this.dialog.transition(DialogState.Confirmed);
     if (this.lateOffer !== undefined && ack.body.length > 0) {
       try {
@@ -191,35 +208,24 @@ export class InboundCall implements SipCallLeg {
         this.profile.reply(tx, 200);
         this.ended = true;
         this.retransmitter?.stop();
+        this.inDialog.stop();
         this.session.setVariable('sip_hangup_disposition', 'recv_bye');
         this.session.hangup('NORMAL_CLEARING');
         return;
-      case 'INVITE':
-        this.reinvite(tx);
-        return;
       case 'INFO':
-      case 'UPDATE':
-      case 'NOTIFY':
         this.profile.reply(tx, 200);
         return;
       default:
-        this.profile.reply(tx, 405);
+        if (!this.inDialog.handleRequest(req, tx)) this.profile.reply(tx, 405);
     }
   }
 
-  /** A re-INVITE (session refresh, hold): we keep our media as it is and answer with the same SDP. */
-  private reinvite(tx: ServerTransaction): void {
-    if (!(tx instanceof ServerInviteTransaction)) return;
-    const res = tx.createResponse(200, undefined, this.dialog.localTag);
-    res.addHeader('Contact', this.dialog.localContact);
-    res.addHeader('Content-Type', 'application/sdp');
-    res.body = Buffer.from(this.localSdp);
-    this.profile.decorate(res);
-    tx.respond(res);
-    this.profile.layer.retransmit2xx(res, tx.source, () => undefined);
+  onStray2xx(res: SipResponse): void {
+    this.inDialog.resendAck(res);
   }
 
   kill(cause: HangupCause): void {
+    this.inDialog.stop();
     this.profile.media.release(this.mediaInfo);
     this.profile.removeLeg(this.session.uuid, this.dialog.id);
     if (this.ended) return;

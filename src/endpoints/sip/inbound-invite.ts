@@ -17,6 +17,7 @@ import { ServerInviteTransaction } from '../../sip/transaction/index.js';
 import type { MessageSource } from '../../sip/transport/index.js';
 import { InboundCall } from './inbound-call.js';
 import type { SipProfile } from './profile.js';
+import { decideAsUas } from './session-timer.js';
 
 export interface InboundRouting {
   context: string;
@@ -99,6 +100,13 @@ export function acceptInvite(
   if (!(tx instanceof ServerInviteTransaction)) return;
   const routing = authorize(profile, req, tx, source);
   if (routing === undefined) return;
+  const s = profile.cfg.settings;
+  const timer = decideAsUas(req, s['session-timeout'], s['minimum-session-expires']);
+  if (timer.kind === 'too-small') {
+    // RFC 4028 §9: the interval asked for is below our Min-SE.
+    profile.reply(tx, 422, 'Session Interval Too Small', (r) => r.addHeader('Min-SE', String(timer.minSe)));
+    return;
+  }
   const uuid = profile.core.newUuid();
   const sdp = negotiate(profile, req, uuid);
   if (sdp === null) {

@@ -8,6 +8,7 @@
 import { errorMessage, TswError } from '../../core/errors.js';
 import type { TswModule } from '../../core/module.js';
 import { directoryService, NOT_REGISTERED_CONTACT, splitUserAtDomain } from '../../directory/index.js';
+import { createHoldApi } from './indialog-commands.js';
 import { type MediaHooks } from './media-hooks.js';
 import { readProfiles } from './profile-config.js';
 import { SipProfile } from './profile.js';
@@ -67,6 +68,7 @@ export function createModSip(options: ModSipOptions = {}): TswModule {
       ctx.addEndpoint(alias);
       ctx.addApi(createSipApi(core, 'sip', profiles));
       ctx.addApi(createSipApi(core, 'sofia', profiles));
+      ctx.addApi(createHoldApi(profiles));
       const svc = directoryService(core);
       if (svc !== undefined) {
         const fn = contactLookup(profiles, () => svc.defaultDomain());

@@ -25,7 +25,9 @@ import { applyAnswer, parseSdp, type SessionDescription, serializeSdp } from '..
 import type { ClientTransaction, ServerTransaction } from '../../sip/transaction/index.js';
 import { hostForHeader, type SendTarget } from '../../sip/transport/index.js';
 import { causeForStatus, Dialog, DialogState, targetOfUri } from '../../sip/ua/index.js';
+import { InDialog } from './in-dialog.js';
 import type { SipProfile } from './profile.js';
+import { parseMinSe, uacTimerHeaders } from './session-timer.js';
 import { ALLOW, reasonHeader, type SipCallLeg } from './sip-call.js';
 
 export interface OutboundParams {
@@ -62,6 +64,10 @@ export class OutboundCall implements SipCallLeg {
   private authTried = false;
   private redirected = false;
   private authHeader: [string, string] | undefined;
+  /** Session-Expires we ask for (raised by a 422, RFC 4028 §7.4). */
+  private sessionInterval: number;
+  /** Re-INVITEs, REFER and session timers once the call is up. */
+  inDialog: InDialog | undefined;
 
   constructor(
     private readonly profile: SipProfile,
@@ -69,6 +75,7 @@ export class OutboundCall implements SipCallLeg {
     private readonly params: OutboundParams,
   ) {
     this.target = params.path ?? params.firstHop ?? targetOfUri(params.ruri);
+    this.sessionInterval = profile.cfg.settings['session-timeout'];
     this.callId = generateCallId();
     this.invite = this.buildInvite();
     session.setVariable('sip_call_id', this.callId);
@@ -98,6 +105,8 @@ export class OutboundCall implements SipCallLeg {
     req.addHeader('Contact', p.contact(this.params.callerIdNumber, this.target.transport));
     req.addHeader('User-Agent', p.cfg.settings['user-agent-string']);
     req.addHeader('Allow', ALLOW);
+    const minSe = p.cfg.settings['minimum-session-expires'];
+    for (const [k, v] of uacTimerHeaders(this.sessionInterval, minSe)) req.addHeader(k, v);
     for (const [k, v] of extra) req.addHeader(k, v);
     req.addHeader('Content-Type', 'application/sdp');
     req.body = Buffer.from(serializeSdp(this.params.offer));
@@ -181,6 +190,16 @@ export class OutboundCall implements SipCallLeg {
       this.sendBye(this.pendingCancel ?? 'ORIGINATOR_CANCEL');
       return;
     }
+    this.inDialog = new InDialog({
+      profile: this.profile,
+      session: this.session,
+      dialog: d,
+      hop: () => this.hop(),
+      ownsCallId: true,
+      prefs: this.profile.cfg.outboundCodecs,
+    });
+    this.inDialog.local = this.params.offer;
+    this.inDialog.startFromUacResponse(res);
     this.applySdp(res);
     this.session.setVariable('sip_term_status', String(res.status));
     this.session.channel.markAnswered();
@@ -195,8 +214,9 @@ export class OutboundCall implements SipCallLeg {
     this.profile.layer.sendAck(this.ack, this.hop()).catch(() => undefined);
   }
 
-  onStray2xx(_res: SipResponse): void {
+  onStray2xx(res: SipResponse): void {
     // A retransmitted 2xx: our ACK was lost (§13.2.2.4).
+    if (this.inDialog?.resendAck(res) === true) return;
     this.sendAck();
   }
 
@@ -204,6 +224,7 @@ export class OutboundCall implements SipCallLeg {
     const s = this.session;
     if ((res.status === 401 || res.status === 407) && this.retryWithCredentials(res)) return;
     if (res.status >= 300 && res.status < 400 && this.followRedirect(res)) return;
+    if (res.status === 422 && this.retryWithMinSe(res)) return;
     s.setVariable('sip_term_status', String(res.status));
     s.setVariable('sip_hangup_disposition', 'recv_refuse');
     const cause = this.pendingCancel ?? causeForStatus(res.status);
@@ -227,6 +248,18 @@ export class OutboundCall implements SipCallLeg {
     this.cseq++;
     this.authHeader = [authorizationHeaderFor(res.status), answer.header];
     this.invite = this.buildInvite([this.authHeader]);
+    this.send();
+    return true;
+  }
+
+  /** 422 (RFC 4028 §7.4): ask again with the peer's Min-SE, once it is above what we asked. */
+  private retryWithMinSe(res: SipResponse): boolean {
+    const min = parseMinSe(res);
+    if (min === undefined || min <= this.sessionInterval || this.sessionInterval <= 0 || this.ended)
+      return false;
+    this.sessionInterval = min;
+    this.cseq++;
+    this.invite = this.buildInvite(this.authHeader === undefined ? [] : [this.authHeader]);
     this.send();
     return true;
   }
@@ -265,14 +298,17 @@ export class OutboundCall implements SipCallLeg {
     if (req.method === 'BYE') {
       this.profile.reply(tx, 200);
       this.ended = true;
+      this.inDialog?.stop();
       this.session.setVariable('sip_hangup_disposition', 'recv_bye');
       this.session.hangup('NORMAL_CLEARING');
       return;
     }
-    this.profile.reply(tx, req.method === 'INVITE' ? 488 : 200);
+    if (this.inDialog?.handleRequest(req, tx) === true) return;
+    this.profile.reply(tx, req.method === 'INFO' ? 200 : 405);
   }
 
   kill(cause: HangupCause): void {
+    this.inDialog?.stop();
     this.profile.media.release({ uuid: this.session.uuid, profile: this.profile.name });
     this.profile.removeLeg(this.session.uuid, this.dialog?.id);
     if (this.ended) return;

@@ -27,6 +27,13 @@ export const PROFILE_SCHEMA = defineSchema({
   'rtp-port-min': { type: 'port', default: 16384, description: 'Lowest RTP port handed out' },
   'rtp-port-max': { type: 'port', default: 32768, description: 'Highest RTP port handed out' },
   'session-timeout': { type: 'int', default: 0, min: 0, max: 86400, description: 'RFC 4028 interval; 0 off' },
+  'minimum-session-expires': {
+    type: 'int',
+    default: 90,
+    min: 1,
+    max: 86400,
+    description: 'Our Min-SE (RFC 4028 says at least 90; less is for tests)',
+  },
   'rtp-timeout-sec': {
     type: 'int',
     default: 0,

@@ -8,9 +8,12 @@ import type { HangupCause } from '../../core/hangup-cause.js';
 import type { Session } from '../../core/session.js';
 import type { SipRequest, SipResponse } from '../../sip/messages/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
+import type { InDialog } from './in-dialog.js';
 
 export interface SipCallLeg {
   readonly session: Session;
+  /** In-dialog behaviour (re-INVITE, REFER, session timers), once the leg has a dialog. */
+  readonly inDialog?: InDialog | undefined;
   /** The core asks the leg to ring, pre-answer or answer. */
   onMessage(msg: ChannelMessage): boolean;
   /** The channel is hanging up: send the final response, CANCEL or BYE. */
@@ -31,4 +34,4 @@ export function reasonHeader(code: number, cause: string): string {
 }
 
 /** Methods we answer, for Allow headers. */
-export const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, REGISTER';
+export const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, REGISTER, REFER, NOTIFY';

@@ -16,9 +16,16 @@
  * the offer/answer exchange is over. The port is therefore made with the first G.711 codec of the
  * profile's preference list for the call's direction and with the profile's `rfc2833-pt`; when the
  * exchange settles on something else, a warning says so and the port keeps what it has.
+ *
+ * `rtp-timeout-sec` becomes the port's media timeout: an answered call that receives no RTP for
+ * that long, while the far end is meant to send, is hung up with MEDIA_TIMEOUT. The engine counts
+ * from when the port opens and reports once per silence, so a timeout that falls before the
+ * answer is ignored and only a later silence (after packets have flowed) ends the call.
  */
 import { errorMessage } from '../../core/errors.js';
 import { channelMediaOf } from '../../media/channel-media.js';
+import type { MediaEngine } from '../../media/media-engine.js';
+import type { MediaTimeoutEvent } from '../../media/media-events.js';
 import type { RtpPort } from '../../media/media-port.js';
 import type { Negotiation } from '../../sip/sdp/index.js';
 import { type MediaCallInfo, type MediaHooks, placeholderMediaHooks } from './media-hooks.js';
@@ -47,12 +54,16 @@ interface EnginePort {
   port: RtpPort;
   codec: G711;
   dtmfPt: number;
+  /** False while the far end is not meant to send (we are sendonly or inactive: held). */
+  expectRtp: boolean;
 }
 
 /** Hooks that give SIP channels engine RTP ports when mod_media is loaded. */
 export function sipMediaHooks(profile: SipMediaProfile): MediaHooks {
   const fallback = placeholderMediaHooks(profile.ports);
   const ports = new Map<string, EnginePort>();
+  const timeoutMs = profile.cfg.settings['rtp-timeout-sec'] * 1000;
+  const timeouts = mediaTimeoutWatch(profile, ports);
 
   const codecFor = (uuid: string): G711 => {
     const outbound = profile.core.sessions.get(uuid)?.channel.direction === 'outbound';
@@ -75,6 +86,7 @@ export function sipMediaHooks(profile: SipMediaProfile): MediaHooks {
           ptime: 20,
           latch: true,
           dtmfPayloadType: dtmfPt,
+          mediaTimeoutMs: timeoutMs,
         });
       } catch (err) {
         profile.log.warn(`no RTP port for ${call.uuid}: ${errorMessage(err)}`, { uuid: call.uuid });
@@ -89,7 +101,8 @@ export function sipMediaHooks(profile: SipMediaProfile): MediaHooks {
         });
         return undefined;
       }
-      ports.set(call.uuid, { port, codec, dtmfPt });
+      ports.set(call.uuid, { port, codec, dtmfPt, expectRtp: true });
+      if (timeoutMs > 0) timeouts.watch(media.engine);
       return { ip, port: port.localPort };
     },
 
@@ -109,6 +122,7 @@ export function sipMediaHooks(profile: SipMediaProfile): MediaHooks {
         return;
       }
       ports.delete(call.uuid);
+      if (ports.size === 0) timeouts.unwatch();
       const media = channelMediaOf(profile.core);
       if (media?.get(call.uuid)?.main === have.port) {
         void media.detach(call.uuid);
@@ -127,6 +141,7 @@ function applyNegotiation(
   n: Negotiation,
 ): void {
   if (have.port.closed || n.rejected) return;
+  have.expectRtp = n.direction === 'sendrecv' || n.direction === 'recvonly';
   const meta = { uuid: call.uuid };
   if (n.remote !== undefined && n.remote.port > 0 && n.remote.ip !== '0.0.0.0') {
     try {
@@ -151,4 +166,37 @@ function applyNegotiation(
       meta,
     );
   }
+}
+
+/**
+ * Listens for the engine's media-timeout events while the hooks have ports (so an idle profile
+ * holds no listener on the engine) and hangs up the answered calls that went silent.
+ */
+function mediaTimeoutWatch(
+  profile: SipMediaProfile,
+  ports: ReadonlyMap<string, EnginePort>,
+): { watch(engine: MediaEngine): void; unwatch(): void } {
+  let engine: MediaEngine | undefined;
+  const onTimeout = (ev: MediaTimeoutEvent): void => {
+    const have = ports.get(ev.uuid);
+    const session = profile.core.sessions.get(ev.uuid);
+    if (have === undefined || !have.expectRtp || session === undefined || !session.channel.answered) return;
+    profile.log.warn(`no RTP for ${ev.timeoutMs} ms on ${session.channel.name}; hanging up`, {
+      uuid: ev.uuid,
+    });
+    session.hangup('MEDIA_TIMEOUT');
+  };
+  const unwatch = (): void => {
+    engine?.off('media-timeout', onTimeout);
+    engine = undefined;
+  };
+  return {
+    watch(e) {
+      if (engine === e) return;
+      unwatch();
+      engine = e;
+      e.on('media-timeout', onTimeout);
+    },
+    unwatch,
+  };
 }

@@ -11,7 +11,6 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { waitFor } from '../../support/core-harness.js';
 import { measureFrequency } from '../../media/media-helpers.js';
 import { freeSipPort } from '../endpoint/sip-fixture.js';
 import { startSipMediaCore, type SipMediaCore } from './sip-media-fixture.js';
@@ -173,7 +172,15 @@ test(
       );
       await new Promise((r) => setTimeout(r, 3000));
       await core.api('hupall');
-      await waitFor(() => core.core.sessions.count === 0, 5000, 'the calls ended');
+      await until(
+        () => core.core.sessions.count === 0,
+        15_000,
+        () =>
+          `the calls to end; left: ${core.core.sessions
+            .list()
+            .map((x) => x.channel.name)
+            .join(', ')}`,
+      );
       await Promise.all(phones.map(stopPhone));
       const heardBy1001 = middleFrequency(callee);
       assert.ok(Math.abs(heardBy1001 - 1000) / 1000 < 0.005, `1001 heard ${heardBy1001} Hz`);

@@ -1,0 +1,183 @@
+/**
+ * An FXS (station) port: a phone hangs on it.
+ *
+ * - Phone off-hook: dial tone from the port's tone country, then digits detected in-band by the
+ *   TDM media port (spandsp dtmf_rx), ended by a digit-map match, `#`, or the inter-digit
+ *   timeout; then an inbound channel routes the digits in the port's context.
+ * - A call to the port rings it (the card's ring cadence; on the loop card with DTMF caller ID
+ *   before the first ring) and answers when the phone goes off-hook.
+ * - When the far end leaves first: an open switch interval (loop current drop, if
+ *   `loop-drop-on-hangup`), then busy or reorder tone until the phone hangs up.
+ */
+import { errorMessage } from '../../core/errors.js';
+import type { HangupCause } from '../../core/hangup-cause.js';
+import type { Session } from '../../core/session.js';
+import type { MediaLeg } from '../../media/channel-media.js';
+import type { TdmEvent } from '../../tdm/index.js';
+import { LineState } from './tdm-line-state.js';
+import { TdmLine } from './tdm-line.js';
+
+const S = LineState;
+
+export class FxsLine extends TdmLine {
+  /** Aborts digit collection when the phone hangs up during dial tone. */
+  #collect: AbortController | undefined;
+  #pendingUuid: string | undefined;
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  onEvent(ev: TdmEvent): void {
+    if (ev.type === 'RINGOFFHOOK') {
+      if (this.state === S.idle) void this.#offHook();
+      else if (this.state === S.ringing) this.#answeredByPhone();
+    } else if (ev.type === 'ONHOOK') {
+      void this.#onHook();
+    }
+  }
+
+  async #offHook(): Promise<void> {
+    this.transition(S.dialtone);
+    this.counters.callsOut++;
+    const uuid = this.host.core.newUuid();
+    this.#pendingUuid = uuid;
+    const leg = this.attachCallMedia(uuid);
+    const abort = new AbortController();
+    this.#collect = abort;
+    let digits = '';
+    try {
+      digits = await this.#collectDigits(leg, abort.signal);
+    } catch (err) {
+      this.log.warn(`${this.name}: digit collection failed: ${errorMessage(err)}`);
+    }
+    this.#collect = undefined;
+    if (abort.signal.aborted || this.state !== S.dialtone) return;
+    if (leg === undefined) digits = 's';
+    if (digits === '') {
+      // Nothing dialled in time: reorder until the phone hangs up, as an exchange does.
+      this.#pendingUuid = undefined;
+      await this.media?.detach(uuid);
+      this.transition(S.hangupTone);
+      await this.ownPort('reorder', this.tone('reorder'));
+      return;
+    }
+    this.#pendingUuid = undefined;
+    this.#route(uuid, digits);
+  }
+
+  async #collectDigits(leg: MediaLeg | undefined, signal: AbortSignal): Promise<string> {
+    if (!leg) return '';
+    const p = this.cfg.params;
+    const tone = this.tone('dial');
+    const player = tone ? leg.own(leg.engine.createPlayer(leg.uuid, { tone })) : undefined;
+    if (player) leg.connect(player);
+    let digits = '';
+    let timeout = p['first-digit-timeout'];
+    for (;;) {
+      const d = await leg.nextDigit(timeout, signal);
+      if (!d) break;
+      if (player && digits === '') await leg.release(player); // the first digit stops dial tone
+      if (d.digit === '#' && digits !== '') break;
+      digits += d.digit;
+      if (this.cfg.digitMap?.test(digits)) break;
+      timeout = p['interdigit-timeout'];
+    }
+    if (player && !player.closed) await leg.release(player);
+    return digits;
+  }
+
+  #route(uuid: string, digits: string): void {
+    const p = this.cfg.params;
+    const s = this.host.core.newSession(this.host.endpoint, {
+      name: this.name,
+      direction: 'inbound',
+      profile: {
+        caller_id_number: p['caller-id-number'] || `${this.cfg.span}${String(this.cfg.channel).padStart(2, '0')}`,
+        caller_id_name: p['caller-id-name'] || this.name,
+        destination_number: digits,
+        context: p.context,
+        dialplan: p.dialplan,
+        network_addr: '',
+      },
+      variables: new Map([
+        ['origination_uuid', uuid],
+        ['tdm_span', String(this.cfg.span)],
+        ['tdm_channel', String(this.cfg.channel)],
+      ]),
+    });
+    this.takeSession(s);
+    this.transition(S.up);
+    this.log.info(`${this.name}: phone dialled ${digits}`, { uuid });
+    s.start();
+    // The phone is already off-hook: the call leg is answered from the line's point of view
+    // once the dialplan answers it (receiveMessage answer is a no-op here).
+  }
+
+  #answeredByPhone(): void {
+    const s = this.session;
+    this.transition(S.up);
+    this.hook('OFFHOOK'); // answer: battery reversal on cards that do it
+    s?.channel.markAnswered();
+  }
+
+  async #onHook(): Promise<void> {
+    const st = this.state;
+    if (st === S.dialtone) {
+      this.#collect?.abort();
+      const uuid = this.#pendingUuid;
+      this.#pendingUuid = undefined;
+      this.transition(S.idle);
+      if (uuid) await this.media?.detach(uuid);
+    } else if (st === S.up) {
+      const s = this.session;
+      this.transition(S.idle);
+      await this.endCall();
+      s?.hangup('NORMAL_CLEARING');
+    } else if (st === S.hangupTone) {
+      this.transition(S.idle);
+      await this.releaseOwnPort();
+    }
+  }
+
+  async outgoing(session: Session, _number: string): Promise<void> {
+    this.transition(S.ringing);
+    this.counters.callsIn++;
+    this.takeSession(session);
+    this.attachCallMedia(session.uuid);
+    const number = session.channel.profile.caller_id_number;
+    const cid = this.cfg.params['caller-id'];
+    if (this.card.kind === 'loop' && cid !== 'none' && number !== '') {
+      this.card.ringWithCallerId(this.cfg.channel, number, {
+        mode: cid,
+        name: session.channel.profile.caller_id_name,
+      });
+    } else {
+      // DAHDI: the kernel runs the ring cadence; caller ID generation is not done yet.
+      this.hook('RING');
+    }
+    session.channel.markRinging();
+    return Promise.resolve();
+  }
+
+  answer(): boolean {
+    return true;
+  }
+
+  async kill(session: Session, _cause: HangupCause): Promise<void> {
+    if (this.session !== session) return;
+    const st = this.state;
+    await this.endCall();
+    if (st === S.ringing) {
+      this.hook('RINGOFF');
+      this.transition(S.idle);
+      return;
+    }
+    if (st !== S.up) return;
+    // The phone is still off-hook: signal the disconnect, then tone until it hangs up.
+    this.transition(S.hangupTone);
+    if (this.cfg.params['loop-drop-on-hangup']) this.hook('ONHOOK');
+    const kind = this.cfg.params['hangup-tone'];
+    if (kind !== 'none') await this.ownPort(kind, this.tone(kind));
+  }
+}
