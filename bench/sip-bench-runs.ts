@@ -1,0 +1,238 @@
+/**
+ * The two kinds of load the SIP bench applies, each as SIPp UAC → switch →
+ * SIPp UAS with PCMU RTP both ways (the caller replays a pcap, the callee
+ * echoes what it gets):
+ *
+ * - a rate step: calls placed at a fixed rate for a fixed time, each held
+ *   briefly;
+ * - a hold step: a number of calls set up, then all held together for a
+ *   plateau while the switch's and SIPp's CPU and RSS are read.
+ *
+ * A step is clean when both SIPp instances count every call as successful and
+ * none as failed.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './boot.js';
+import { progress, sleep } from './measure.js';
+import {
+  cpuPercent,
+  pollUntil,
+  readSippStats,
+  sampleProc,
+  startSipp,
+  stopChild,
+  waitExit,
+  type ProcSample,
+  type SippRun,
+} from './sip-bench-procs.js';
+import { writeTonePcap } from '../test/sip/media/sip-media-fixture.js';
+
+const SCENARIOS = join(REPO_ROOT, 'bench', 'sipp');
+
+/** Ports and files shared by the steps of one switch run. */
+export interface Rig {
+  dir: string;
+  sipPort: number;
+  uasPort: number;
+  uasMediaPort: number;
+  uacPort: number;
+  uacMediaPort: number;
+}
+
+export function makeRigDir(): string {
+  return mkdtempSync(join(tmpdir(), 'sip-bench-'));
+}
+
+/** The outcome of one step. */
+export interface StepResult {
+  clean: boolean;
+  calls: number;
+  successful: number;
+  failed: number;
+  /** Why the step is not clean, when it is not. */
+  reason: string;
+  switchCpu: number;
+  switchRssBytes: number;
+  sippCpu: number;
+}
+
+let seq = 0;
+
+/** Copies a scenario with its `{{name}}` placeholders filled in. */
+function scenario(rig: Rig, name: string, values: Record<string, string>): string {
+  let text = readFileSync(join(SCENARIOS, name), 'utf8');
+  for (const [k, v] of Object.entries(values)) text = text.split(`{{${k}}}`).join(v);
+  const file = join(rig.dir, `${++seq}-${name}`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** A pcap of a 1 kHz PCMU tone long enough to cover a call of `holdMs`. */
+function tonePcap(rig: Rig, holdMs: number): string {
+  const seconds = Math.ceil(holdMs / 1000) + 10;
+  const file = join(rig.dir, `tone-${seconds}s.pcap`);
+  writeTonePcap(file, 1000, seconds);
+  return file;
+}
+
+function startPair(rig: Rig, calls: number, rate: number, holdMs: number, limit?: number) {
+  const runSec = Math.ceil(calls / rate + holdMs / 1000 + 60);
+  const uas = startSipp(
+    [
+      '-sf',
+      scenario(rig, 'uas-bench.xml', { bye_timeout_ms: String(holdMs + 60_000) }),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(rig.uasPort),
+      '-mi',
+      '127.0.0.1',
+      '-mp',
+      String(rig.uasMediaPort),
+      '-rtp_echo',
+      '-m',
+      String(calls),
+      '-timeout',
+      `${runSec}s`,
+    ],
+    join(rig.dir, `${seq}-uas.csv`),
+    join(rig.dir, `${seq}-uas.err`),
+    rig.dir,
+  );
+  const uac = startSipp(
+    [
+      `127.0.0.1:${rig.sipPort}`,
+      '-sf',
+      scenario(rig, 'uac-bench.xml', { pcap: tonePcap(rig, holdMs), hold_ms: String(holdMs) }),
+      '-s',
+      'bench',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(rig.uacPort),
+      '-mi',
+      '127.0.0.1',
+      '-mp',
+      String(rig.uacMediaPort),
+      '-r',
+      String(rate),
+      '-m',
+      String(calls),
+      ...(limit ? ['-l', String(limit)] : []),
+      '-timeout',
+      `${runSec}s`,
+    ],
+    join(rig.dir, `${seq}-uac.csv`),
+    join(rig.dir, `${seq}-uac.err`),
+    rig.dir,
+  );
+  return { uac, uas, runSec };
+}
+
+/** CPU of the caller plus the callee SIPp between two samples of each (index 0: UAC, 1: UAS). */
+function sippCpuSum(a: (ProcSample | undefined)[], b: (ProcSample | undefined)[]): number {
+  return cpuPercent(a[0], b[0]) + cpuPercent(a[1], b[1]);
+}
+
+/** Reads both SIPp's final counters and judges the step. */
+async function finish(
+  uac: SippRun,
+  uas: SippRun,
+  calls: number,
+  runSec: number,
+): Promise<Pick<StepResult, 'clean' | 'successful' | 'failed' | 'reason'>> {
+  await waitExit(uac.child, runSec * 1000);
+  await waitExit(uas.child, 10_000);
+  await stopChild(uac.child, 1000);
+  await stopChild(uas.child, 1000);
+  const a = readSippStats(uac.statFile);
+  const b = readSippStats(uas.statFile);
+  const failed = (a?.failed ?? 0) + (b?.failed ?? 0);
+  const successful = Math.min(a?.successful ?? 0, b?.successful ?? 0);
+  let reason = '';
+  if (!a || !b) reason = `no SIPp statistics (${uac.tail().slice(-300)})`;
+  else if (failed > 0) reason = `${a.failed} failed at the caller, ${b.failed} at the callee`;
+  else if (successful < calls) reason = `only ${successful} of ${calls} calls completed`;
+  return { clean: reason === '', successful, failed, reason };
+}
+
+/**
+ * One rate step: `rate` calls a second for `stepSec`, each held `holdMs`.
+ * CPU figures cover the whole step (sampled each second while SIPp runs).
+ */
+export async function rateStep(
+  rig: Rig,
+  switchPid: number | undefined,
+  rate: number,
+  stepSec: number,
+  holdMs: number,
+): Promise<StepResult> {
+  const calls = Math.max(1, Math.round(rate * stepSec));
+  const { uac, uas, runSec } = startPair(rig, calls, rate, holdMs);
+  const first = [sampleProc(switchPid), sampleProc(uac.child.pid), sampleProc(uas.child.pid)];
+  let last = first;
+  let peakRss = first[0]?.rssBytes ?? 0;
+  await pollUntil(
+    () => {
+      const now = [sampleProc(switchPid), sampleProc(uac.child.pid), sampleProc(uas.child.pid)];
+      if (now[1] && now[2]) last = now;
+      peakRss = Math.max(peakRss, now[0]?.rssBytes ?? 0);
+      return uac.child.exitCode !== null || uac.child.signalCode !== null;
+    },
+    runSec * 1000,
+    1000,
+  );
+  const verdict = await finish(uac, uas, calls, runSec);
+  return {
+    ...verdict,
+    calls,
+    switchCpu: cpuPercent(first[0], last[0]),
+    switchRssBytes: peakRss,
+    sippCpu: sippCpuSum(first.slice(1), last.slice(1)),
+  };
+}
+
+/**
+ * One hold step: `calls` calls set up at `rampCps`, then all of them up for
+ * `plateauSec`. CPU covers the plateau only; RSS is read at its end.
+ */
+export async function holdStep(
+  rig: Rig,
+  switchPid: number | undefined,
+  calls: number,
+  rampCps: number,
+  plateauSec: number,
+): Promise<StepResult> {
+  const rampSec = calls / rampCps;
+  // Every call is held long enough that the first one is still up when the
+  // plateau, which starts once the last one is, has run its course.
+  const holdMs = Math.ceil((rampSec + plateauSec + 5) * 1000);
+  const { uac, uas, runSec } = startPair(rig, calls, rampCps, holdMs, calls);
+  const up = await pollUntil(() => {
+    const s = readSippStats(uac.statFile);
+    return (s?.current ?? 0) >= calls || (s?.failed ?? 0) > 0 || uac.child.exitCode !== null;
+  }, (rampSec + 20) * 1000);
+  const before = readSippStats(uac.statFile);
+  let switchCpu = Number.NaN;
+  let switchRss = Number.NaN;
+  let sippCpu = Number.NaN;
+  if (up && (before?.current ?? 0) >= calls && (before?.failed ?? 0) === 0) {
+    progress(`  ${calls} calls up; holding ${plateauSec} s`);
+    const a = [sampleProc(switchPid), sampleProc(uac.child.pid), sampleProc(uas.child.pid)];
+    await sleep(plateauSec * 1000);
+    const b = [sampleProc(switchPid), sampleProc(uac.child.pid), sampleProc(uas.child.pid)];
+    switchCpu = cpuPercent(a[0], b[0]);
+    switchRss = b[0]?.rssBytes ?? Number.NaN;
+    sippCpu = sippCpuSum(a.slice(1), b.slice(1));
+  } else {
+    progress(`  only ${before?.current ?? 0} of ${calls} calls came up`);
+  }
+  const verdict = await finish(uac, uas, calls, runSec);
+  return { ...verdict, calls, switchCpu, switchRssBytes: switchRss, sippCpu };
+}
+
+export function removeRigDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
