@@ -28,6 +28,7 @@ import { SessionTable } from './session-table.js';
 import { readModulesConf } from './modules-conf.js';
 import { realTimers, type TimerHandle, type Timers } from './timers.js';
 import { localAddresses } from './local-addresses.js';
+import { AccessLists, readNetworkLists } from './acl.js';
 
 export const VERSION = '0.1.0';
 
@@ -59,6 +60,8 @@ export class Core {
   readonly sessions = new SessionTable();
   readonly modules: ModuleManager;
   readonly config: ConfigRegistry;
+  /** Network lists from acl.conf.xml plus the built-in ones. */
+  readonly acl = new AccessLists();
   private dbValue: CoreDb | undefined;
   private heartbeat: TimerHandle | undefined;
   private detachDb: (() => void) | undefined;
@@ -123,6 +126,9 @@ export class Core {
   async start(): Promise<void> {
     const tree = this.config.load();
     for (const w of tree.warnings) this.log.warn(w);
+    for (const p of this.acl.load(tree)) this.log.error(`acl.conf: ${p}`);
+    this.config.addValidator('acl.conf', (t) => readNetworkLists(t).problems);
+    this.config.onReload((t) => this.acl.load(t));
     this.dbValue = CoreDb.open({
       dbDir: this.paths.dbDir,
       hostname: this.hostname,

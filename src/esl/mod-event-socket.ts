@@ -8,7 +8,6 @@ import { defineSchema } from '../config/schema.js';
 import { TswError } from '../core/errors.js';
 import type { TswModule } from '../core/module.js';
 import { readModuleSettings } from '../core/module-settings.js';
-import { aclAllows } from './builtin-acl.js';
 import { EslServer, isLoopback } from './esl-server.js';
 import { eslStatusApi } from './esl-status-api.js';
 import { socketApplication } from './outbound-socket.js';
@@ -79,14 +78,22 @@ export function createModEventSocket(): TswModule {
         authBlockSeconds: values['auth-block-seconds'],
       };
       const acl = values['apply-inbound-acl'];
-      if (acl !== undefined && acl !== '') opts.applyInboundAcl = acl;
+      if (acl !== undefined && acl !== '') {
+        if (!core.acl.has(acl)) {
+          throw new TswError(
+            'TSW_ERR_CONFIG_PARAM',
+            `event_socket.conf: apply-inbound-acl names the unknown network list "${acl}" (known: ${core.acl.names().join(', ')})`,
+          );
+        }
+        opts.applyInboundAcl = acl;
+      }
       server = new EslServer(
         {
           bus: core.bus,
           log: ctx.log,
           logs: core.logs,
           api: (cmd, args) => core.apis.execute(cmd, args, { source: 'esl' }),
-          aclAllows,
+          aclAllows: (name, ip) => core.acl.allows(name, ip),
           newUuid: () => core.newUuid(),
           findSession: (uuid) => core.sessions.get(uuid),
           hasApplication: (name) => core.applications.get(name) !== undefined,

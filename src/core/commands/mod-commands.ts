@@ -1,5 +1,6 @@
 /** mod_commands: the core API commands. */
 import type { TswModule } from '../module.js';
+import { aclCommands } from './acl-commands.js';
 import { channelCommands } from './channel-commands.js';
 import { configAdminCommands } from './config-admin.js';
 import { exprCommands } from './expr-commands.js';
@@ -19,6 +20,7 @@ export function createModCommands(): TswModule {
         ...systemCommands(ctx.core),
         ...exprCommands(ctx.core),
         ...configAdminCommands(ctx),
+        ...aclCommands(ctx.core),
       ];
       for (const cmd of all) ctx.addApi(cmd);
     },

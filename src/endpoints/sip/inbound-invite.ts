@@ -7,7 +7,6 @@
  * profile's context only. An offer we cannot take gets 488 before any channel
  * exists (RFC 3264 §6).
  */
-import { aclAllows } from '../../esl/builtin-acl.js';
 import type { DirectoryUser } from '../../directory/index.js';
 import { bindUserToChannel } from '../../directory/index.js';
 import type { SipRequest } from '../../sip/messages/index.js';
@@ -47,7 +46,7 @@ function authorize(
     return { ...base, gateway: gw.name, ...(ext !== undefined && ext !== '' ? { destination: ext } : {}) };
   }
   const acl = s['apply-inbound-acl'];
-  if (acl !== undefined && acl !== '' && aclAllows(acl, source.address)) return base;
+  if (acl !== undefined && acl !== '' && profile.core.acl.allows(acl, source.address)) return base;
   if (!s['auth-calls']) {
     if (acl !== undefined && acl !== '') {
       // An ACL without auth-calls means: only the listed networks may call.
