@@ -176,18 +176,7 @@ export interface SippRun {
 export function startSipp(args: readonly string[], statFile: string, errFile: string, cwd: string): SippRun {
   const child = spawnTracked(
     'sipp',
-    [
-      ...args,
-      '-nostdin',
-      '-trace_stat',
-      '-stf',
-      statFile,
-      '-fd',
-      '1',
-      '-trace_err',
-      '-error_file',
-      errFile,
-    ],
+    [...args, '-nostdin', '-trace_stat', '-stf', statFile, '-fd', '1', '-trace_err', '-error_file', errFile],
     { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -207,4 +196,51 @@ export async function pollUntil(read: () => boolean, limitMs: number, everyMs = 
     await sleep(everyMs);
   }
   return read();
+}
+
+/** System-wide UDP counters from /proc/net/snmp (the bench's RTP all runs on loopback). */
+export interface UdpCounters {
+  inDatagrams: number;
+  noPorts: number;
+  inErrors: number;
+}
+
+export function readUdpCounters(): UdpCounters | undefined {
+  try {
+    const rows = readFileSync('/proc/net/snmp', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('Udp:'))
+      .map((l) => l.split(/\s+/));
+    const [head, values] = rows;
+    if (!head || !values) return undefined;
+    const col = (name: string): number => Number(values[head.indexOf(name)]);
+    return { inDatagrams: col('InDatagrams'), noPorts: col('NoPorts'), inErrors: col('InErrors') };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Judges the RTP of a step from the UDP counters before and after it. Three
+ * of the four streams of a bridged call end in a socket that is read (caller
+ * → A leg, B leg → callee, callee's echo → B leg); the fourth (A leg → the
+ * caller's media port) fills a buffer SIPp does not read, so it shows up as
+ * InErrors once that buffer is full. A datagram to a port nobody has bound
+ * (NoPorts) means RTP went to the wrong place. `expected` is the number of
+ * datagrams the three read streams should carry in the window.
+ */
+export function judgeRtp(
+  a: UdpCounters | undefined,
+  b: UdpCounters | undefined,
+  expected: number,
+  minShare: number,
+): { ok: boolean; delivered: number; noPorts: number; note: string } {
+  if (!a || !b) return { ok: true, delivered: Number.NaN, noPorts: Number.NaN, note: 'no /proc/net/snmp' };
+  const delivered = b.inDatagrams - a.inDatagrams + (b.inErrors - a.inErrors);
+  const noPorts = b.noPorts - a.noPorts;
+  const ok = delivered >= minShare * expected && noPorts <= 0.05 * expected;
+  const note = ok
+    ? ''
+    : `RTP short: ${delivered} datagrams delivered of ~${Math.round(expected)} expected, ${noPorts} to unbound ports`;
+  return { ok, delivered, noPorts, note };
 }

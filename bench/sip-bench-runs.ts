@@ -18,8 +18,10 @@ import { REPO_ROOT } from './boot.js';
 import { progress, sleep } from './measure.js';
 import {
   cpuPercent,
+  judgeRtp,
   pollUntil,
   readSippStats,
+  readUdpCounters,
   sampleProc,
   startSipp,
   stopChild,
@@ -56,6 +58,19 @@ export interface StepResult {
   switchCpu: number;
   switchRssBytes: number;
   sippCpu: number;
+  /** RTP datagrams per second that reached a socket on loopback during the measured window. */
+  rtpPps: number;
+  /** What three read streams per call at 50 packets/s would give. */
+  rtpExpectedPps: number;
+}
+
+/** Packets per second per call reaching a socket that reads them: 3 streams at 20 ms. */
+const READ_PPS_PER_CALL = 150;
+
+/** Folds the RTP judgement into a step verdict. */
+function withRtp<T extends { clean: boolean; reason: string }>(v: T, rtp: { ok: boolean; note: string }): T {
+  if (rtp.ok) return v;
+  return { ...v, clean: false, reason: v.reason === '' ? rtp.note : `${v.reason}; ${rtp.note}` };
 }
 
 let seq = 0;
@@ -171,6 +186,8 @@ export async function rateStep(
 ): Promise<StepResult> {
   const calls = Math.max(1, Math.round(rate * stepSec));
   const { uac, uas, runSec } = startPair(rig, calls, rate, holdMs);
+  const udp0 = readUdpCounters();
+  const t0 = Date.now();
   const first = [sampleProc(switchPid), sampleProc(uac.child.pid), sampleProc(uas.child.pid)];
   let last = first;
   let peakRss = first[0]?.rssBytes ?? 0;
@@ -185,8 +202,15 @@ export async function rateStep(
     1000,
   );
   const verdict = await finish(uac, uas, calls, runSec);
+  const expected = (READ_PPS_PER_CALL * calls * holdMs) / 1000;
+  // Calls at a high rate share the machine with SIPp's pcap threads, so a
+  // looser floor than for held calls; a broken media path gives far less.
+  const rtp = judgeRtp(udp0, readUdpCounters(), expected, 0.6);
+  const windowSec = (Date.now() - t0) / 1000;
   return {
-    ...verdict,
+    ...withRtp(verdict, rtp),
+    rtpPps: rtp.delivered / windowSec,
+    rtpExpectedPps: expected / windowSec,
     calls,
     switchCpu: cpuPercent(first[0], last[0]),
     switchRssBytes: peakRss,
@@ -210,27 +234,41 @@ export async function holdStep(
   // plateau, which starts once the last one is, has run its course.
   const holdMs = Math.ceil((rampSec + plateauSec + 5) * 1000);
   const { uac, uas, runSec } = startPair(rig, calls, rampCps, holdMs, calls);
-  const up = await pollUntil(() => {
-    const s = readSippStats(uac.statFile);
-    return (s?.current ?? 0) >= calls || (s?.failed ?? 0) > 0 || uac.child.exitCode !== null;
-  }, (rampSec + 20) * 1000);
+  const up = await pollUntil(
+    () => {
+      const s = readSippStats(uac.statFile);
+      return (s?.current ?? 0) >= calls || (s?.failed ?? 0) > 0 || uac.child.exitCode !== null;
+    },
+    (rampSec + 20) * 1000,
+  );
   const before = readSippStats(uac.statFile);
   let switchCpu = Number.NaN;
   let switchRss = Number.NaN;
   let sippCpu = Number.NaN;
+  let rtp = { ok: true, delivered: Number.NaN, noPorts: Number.NaN, note: '' };
   if (up && (before?.current ?? 0) >= calls && (before?.failed ?? 0) === 0) {
     progress(`  ${calls} calls up; holding ${plateauSec} s`);
+    const udp0 = readUdpCounters();
     const a = [sampleProc(switchPid), sampleProc(uac.child.pid), sampleProc(uas.child.pid)];
     await sleep(plateauSec * 1000);
     const b = [sampleProc(switchPid), sampleProc(uac.child.pid), sampleProc(uas.child.pid)];
+    rtp = judgeRtp(udp0, readUdpCounters(), READ_PPS_PER_CALL * calls * plateauSec, 0.8);
     switchCpu = cpuPercent(a[0], b[0]);
     switchRss = b[0]?.rssBytes ?? Number.NaN;
     sippCpu = sippCpuSum(a.slice(1), b.slice(1));
   } else {
     progress(`  only ${before?.current ?? 0} of ${calls} calls came up`);
   }
-  const verdict = await finish(uac, uas, calls, runSec);
-  return { ...verdict, calls, switchCpu, switchRssBytes: switchRss, sippCpu };
+  const verdict = withRtp(await finish(uac, uas, calls, runSec), rtp);
+  return {
+    ...verdict,
+    calls,
+    switchCpu,
+    switchRssBytes: switchRss,
+    sippCpu,
+    rtpPps: rtp.delivered / plateauSec,
+    rtpExpectedPps: READ_PPS_PER_CALL * calls,
+  };
 }
 
 export function removeRigDir(dir: string): void {

@@ -2,6 +2,7 @@
 
 #include <spandsp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -91,15 +92,17 @@ void InbandDtmfSender::StartOpen(char digit) {
   if (DtmfFrequencies(digit, &lo, &hi)) queue_.push_back({digit, -1, kMinSamples});
 }
 
-void InbandDtmfSender::EndOpen() {
-  if (current_ != 0 && left_ < 0) {
+void InbandDtmfSender::EndOpen(int duration_ms) {
+  const int64_t length = std::max<int64_t>(kMinSamples, int64_t{duration_ms} * kDtmfRate / 1000);
+  if (current_ != 0 && left_ < 0 && !end_requested_) {
     end_requested_ = true;
+    end_length_ = length;
     return;
   }
-  // Still queued: it gets the shortest length a receiver accepts.
-  for (auto it = queue_.rbegin(); it != queue_.rend(); ++it) {
-    if (it->samples >= 0) continue;
-    it->samples = kMinSamples;
+  // The oldest open digit still queued gets the length it was heard for.
+  for (Pending& p : queue_) {
+    if (p.samples >= 0) continue;
+    p.samples = length;
     return;
   }
 }
@@ -132,7 +135,7 @@ bool InbandDtmfSender::Next(int16_t* out, size_t n) {
     if (left_ > 0) {
       finished = --left_ == 0;
     } else if (left_ < 0) {
-      finished = (end_requested_ && played_ >= kMinSamples) || played_ >= 8 * kDtmfRate;
+      finished = (end_requested_ && played_ >= end_length_) || played_ >= 8 * kDtmfRate;
     }
     if (finished) {
       current_ = 0;

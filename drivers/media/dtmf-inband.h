@@ -57,9 +57,10 @@ class InbandDtmfSender {
 
   // Queues digits (unknown characters are skipped) behind those already queued.
   void Queue(const std::string& digits, int duration_ms, int gap_ms);
-  // Starts an open-ended digit (after those queued); EndOpen() finishes it.
+  // Starts an open-ended digit (after those queued); EndOpen() finishes it once it has sounded for
+  // `duration_ms` (the length the source reported) or 40 ms, whichever is longer.
   void StartOpen(char digit);
-  void EndOpen();
+  void EndOpen(int duration_ms);
 
   bool busy() const { return current_ != 0 || gap_left_ > 0 || !queue_.empty(); }
 
@@ -82,6 +83,7 @@ class InbandDtmfSender {
   int64_t gap_after_ = 0;
   int64_t gap_left_ = 0;
   bool end_requested_ = false;
+  int64_t end_length_ = 0;
   double f_low_ = 0;
   double f_high_ = 0;
 };

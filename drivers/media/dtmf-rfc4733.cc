@@ -51,14 +51,17 @@ void DtmfSender::StartOpen(char digit) {
   if (ev >= 0) queue_.push_back({static_cast<uint8_t>(ev), kOpen, kOpenGap});
 }
 
-void DtmfSender::EndOpen() {
-  if (current_ >= 0 && target_ == kOpen) {
+void DtmfSender::EndOpen(uint32_t duration) {
+  const uint32_t length = duration > kOpenMin ? duration : kOpenMin;
+  if (current_ >= 0 && target_ == kOpen && !end_requested_) {
     end_requested_ = true;
+    end_length_ = length;
     return;
   }
-  for (auto it = queue_.rbegin(); it != queue_.rend(); ++it) {
-    if (it->duration != kOpen) continue;
-    it->duration = kOpenMin;
+  // The oldest open digit still queued gets the length it was heard for.
+  for (Pending& p : queue_) {
+    if (p.duration != kOpen) continue;
+    p.duration = length < kMaxDuration ? length : kMaxDuration;
     return;
   }
 }
@@ -82,7 +85,7 @@ bool DtmfSender::NextFrame(uint32_t audio_timestamp, uint32_t frame_samples,
     end_requested_ = false;
   }
   sent_duration_ += frame_samples;
-  if (target_ == kOpen && ((end_requested_ && sent_duration_ >= kOpenMin) ||
+  if (target_ == kOpen && ((end_requested_ && sent_duration_ >= end_length_) ||
                            sent_duration_ + frame_samples > kMaxDuration)) {
     target_ = sent_duration_;
   }

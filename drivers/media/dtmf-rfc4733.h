@@ -47,7 +47,8 @@ class DtmfSender {
   // An event with no length yet (a digit relayed while it is still being heard): it is sent until
   // EndOpen(), or until the duration field would saturate.
   void StartOpen(char digit);
-  void EndOpen();
+  // Ends the open digit, once it has lasted `duration` (samples at 8 kHz) or 40 ms, if longer.
+  void EndOpen(uint32_t duration);
 
   // True while a digit or its trailing gap is being sent (the caller then sends no audio for
   // the digit part; see sending_event()).
@@ -71,6 +72,7 @@ class DtmfSender {
   uint32_t gap_after_ = 0;
   uint32_t gap_left_ = 0;
   bool end_requested_ = false;
+  uint32_t end_length_ = 0;
 };
 
 }  // namespace tsw::media

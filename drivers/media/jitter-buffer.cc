@@ -17,6 +17,7 @@ constexpr int kShrinkAfterPops = 100;
 }  // namespace
 
 JitterBuffer::JitterBuffer(JitterConfig config) : config_(config), slots_(kSlots) {
+  skipped_.fill(-1);
   config_.depth = std::clamp(config_.depth, 1, static_cast<int>(kSlots / 2));
   config_.max_depth = std::clamp(config_.max_depth, config_.depth, static_cast<int>(kSlots / 2));
   config_.max_lost_run = std::max(1, config_.max_lost_run);
@@ -91,8 +92,17 @@ bool JitterBuffer::Push(uint16_t seq, uint32_t timestamp, const uint8_t* payload
   return true;
 }
 
+void JitterBuffer::Skip(uint16_t seq) {
+  if (playing_ && SeqDiff(seq, next_seq_) < 0) return;
+  skipped_[seq & (kSlots - 1)] = seq;
+}
+
 JitterBuffer::Result JitterBuffer::Pop(const uint8_t** payload, size_t* size) {
   if (!playing_) return Result::kIdle;
+  while (skipped_[next_seq_ & (kSlots - 1)] == next_seq_) {
+    skipped_[next_seq_ & (kSlots - 1)] = -1;
+    ++next_seq_;
+  }
   Slot& slot = SlotFor(next_seq_);
   if (slot.used && slot.seq == next_seq_) {
     std::memcpy(last_payload_, slot.data.data(), slot.size);

@@ -46,6 +46,9 @@ class JitterBuffer {
   // Stores one packet. Returns false when it was dropped (late, duplicate, too large).
   bool Push(uint16_t seq, uint32_t timestamp, const uint8_t* payload, size_t size);
 
+  // Marks `seq` as a packet that carries no audio (an RFC 4733 event shares the stream's sequence
+  // numbers), so that playout steps over it instead of concealing a frame that never existed.
+  void Skip(uint16_t seq);
   // Takes the next frame. kFrame fills `payload`/`size`; kLost means the frame is missing and
   // should be concealed; kIdle means nothing is playing (the caller produces silence).
   Result Pop(const uint8_t** payload, size_t* size);
@@ -78,6 +81,7 @@ class JitterBuffer {
   int lost_run_ = 0;
   int above_target_pops_ = 0;
   uint8_t last_payload_[kMaxPayload] = {};
+  std::array<int32_t, kSlots> skipped_;  // seq numbers to step over, -1 for none
   JitterStats stats_;
 };
 

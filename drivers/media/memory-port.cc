@@ -19,7 +19,7 @@ void MemoryPort::RelayDtmf(const DigitNote& note) {
   if (note.start) {
     inband_tx_.StartOpen(note.digit);
   } else {
-    inband_tx_.EndOpen();
+    inband_tx_.EndOpen(note.duration_ms);
   }
 }
 

@@ -76,14 +76,14 @@ void RtpPort::RelayDtmf(const DigitNote& note) {
     if (note.start) {
       inband_tx_.StartOpen(note.digit);
     } else {
-      inband_tx_.EndOpen();
+      inband_tx_.EndOpen(note.duration_ms);
     }
     return;
   }
   if (note.start) {
     dtmf_tx_.StartOpen(note.digit);
   } else {
-    dtmf_tx_.EndOpen();
+    dtmf_tx_.EndOpen(static_cast<uint32_t>(note.duration_ms) * ts_per_ms_);
   }
 }
 
@@ -102,6 +102,9 @@ void RtpPort::OnTelephoneEvent(uint32_t timestamp, const TelephoneEvent& te, Eve
   // The same digit may also be in the audio (a sender doing both): the events win, and tones are
   // ignored while they last and for 120 ms after.
   if (inband_rx_) inband_rx_->Suppress(960);
+  // The audio stopped for the event: concealing the gap would replay its last frame, which may
+  // hold the start of the very tone the event stands for.
+  silence_hold_ = config_.jitter.max_depth + 2;
   digits_.clear();
   dtmf_rx_.OnPacket(timestamp, te, &digits_);
   for (const DtmfDigit& d : digits_) {
@@ -189,6 +192,7 @@ void RtpPort::Receive(const uint8_t* data, size_t size, const sockaddr_in& from,
   if (pt == config_.dtmf_payload_type) {
     TelephoneEvent te;
     if (!ParseTelephoneEvent(rtp.payload, rtp.payload_size, &te)) return;
+    jitter_.Skip(rtp.header.seq);
     OnTelephoneEvent(rtp.header.timestamp, te, events);
     return;
   }
@@ -208,6 +212,7 @@ bool RtpPort::ReadFrame(int16_t* out, EventList& events) {
 }
 
 bool RtpPort::DecodeFrame(int16_t* out) {
+  if (silence_hold_ > 0) --silence_hold_;
   const size_t n = frame_samples();
   const uint8_t* payload = nullptr;
   size_t size = 0;
@@ -221,7 +226,11 @@ bool RtpPort::DecodeFrame(int16_t* out) {
     case JitterBuffer::Result::kLost:
       counters_.lost.fetch_add(1, std::memory_order_relaxed);
       counters_.concealed.fetch_add(1, std::memory_order_relaxed);
-      if (!codec_->Conceal(out, n)) plc_fillin(plc_, out, static_cast<int>(n));
+      if (silence_hold_ > 0) {
+        std::memset(out, 0, n * sizeof(int16_t));
+      } else if (!codec_->Conceal(out, n)) {
+        plc_fillin(plc_, out, static_cast<int>(n));
+      }
       return true;
     case JitterBuffer::Result::kIdle:
       break;

@@ -98,6 +98,9 @@ class RtpPort : public Port {
   InbandDtmfSender inband_tx_;
   std::vector<DigitNote> notes_;
   bool event_open_ = false;  // an RFC 4733 event has started and not yet ended
+  // Frames after a telephone event during which a lost frame is silence rather than concealed:
+  // PLC would replay the last audio, which may hold the start of the tone the event replaced.
+  int silence_hold_ = 0;
   bool have_event_ = false;
   uint32_t event_ts_ = 0;  // timestamp of the last event started or ended
 

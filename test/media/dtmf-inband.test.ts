@@ -80,8 +80,8 @@ test('RFC 4733 digits bridged to an in-band port come out as Q.23 tones, none lo
   await sleep(100);
   for (const c of chains) c.sender.sendDtmf(c.plan.digits, { durationMs: c.plan.durationMs, gapMs: GAP_MS });
   await sleep(Math.max(...PLANS.map(planMs)) + 1200);
+  chains.forEach((c) => c.stop());
   for (const c of chains) {
-    c.stop();
     assertDigits(seen.get(c.rtpIn.id), c.plan, `RFC 4733 at ${c.plan.durationMs} ms`);
     assertDigits(seen.get(c.detector.id), c.plan, `in-band at ${c.plan.durationMs} ms`);
   }
@@ -110,18 +110,20 @@ test('Q.23 tones into a detecting port reach the far RTP side as RFC 4733 events
   }
 });
 
-test('a memory port plays in-band digits that a detecting port reads back', async () => {
+test('a memory port sends in-band digits toward JS, where a detecting port reads them back', async () => {
   const engine = newEngine();
   const seen = collect(engine);
   const player = engine.createMemoryPort('player');
   const listener = engine.createMemoryPort('listener', { detectDtmf: true });
-  engine.bridge(player, listener);
+  const stop = pump(player, listener);
   engine.start();
   player.sendDtmf('9*', { durationMs: 80, gapMs: 60 });
-  await sleep(800);
+  await sleep(1000);
+  stop();
   assert.deepEqual(
     (seen.get(listener.id) ?? []).map((d) => d.digit),
     ['9', '*'],
   );
   assert.throws(() => engine.createMemoryPort('wide', { rate: 16000, detectDtmf: true }), /8000 Hz/);
+  assert.throws(() => engine.createRtpPort('g722', { codec: 'G722', detectDtmf: true }), /G.711/);
 });

@@ -1,5 +1,3 @@
-import { copyFileSync } from 'node:fs';
-const require_copy = (f: string): void => copyFileSync(f, '/tmp/fxo-debug.wav');
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,10 +60,6 @@ describe('mod_tdm on the loop card', () => {
     const start = firstAbove(wav.samples, 1000);
     assert.ok(start >= 0, 'the caller heard something');
     const f = measureFrequency(wav.samples.subarray(start + 160, start + 160 + 4000), wav.rate);
-    const seg = wav.samples.subarray(start, start + 8000);
-    const gaps: number[] = [];
-    for (let i = 0; i < seg.length; i += 160) gaps.push(Math.round(Math.sqrt(seg.subarray(i, i + 160).reduce((a, x) => a + x * x, 0) / 160)));
-    require_copy(file); console.log('frame rms', gaps.join(','), await t.api('tdm show channels'));
     assert.ok(Math.abs(f - 1004) < 10, `the caller heard ${f} Hz`);
     // The FXO caller hangs up: the FXS side sees the loop open and clears too.
     const t0 = Date.now();
