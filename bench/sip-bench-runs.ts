@@ -151,6 +151,21 @@ function sippCpuSum(a: (ProcSample | undefined)[], b: (ProcSample | undefined)[]
   return cpuPercent(a[0], b[0]) + cpuPercent(a[1], b[1]);
 }
 
+/** The first complaint in a SIPp error file, shortened, e.g. an unexpected BYE. */
+function firstSippError(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const line = text
+    .split('\n')
+    .map((l) => l.replace(/^\d{4}-\d\d-\d\d\s+[\d:.]+\s+[\d.]+:\s*/, '').trim())
+    .find((l) => l !== '');
+  return line?.slice(0, 160);
+}
+
 /** Reads both SIPp's final counters and judges the step. */
 async function finish(
   uac: SippRun,
@@ -168,8 +183,11 @@ async function finish(
   const successful = Math.min(a?.successful ?? 0, b?.successful ?? 0);
   let reason = '';
   if (!a || !b) reason = `no SIPp statistics (${uac.tail().slice(-300)})`;
-  else if (failed > 0) reason = `${a.failed} failed at the caller, ${b.failed} at the callee`;
-  else if (successful < calls) reason = `only ${successful} of ${calls} calls completed`;
+  else if (failed > 0) {
+    reason = `${a.failed} failed at the caller, ${b.failed} at the callee`;
+    const why = firstSippError(uac.errFile) ?? firstSippError(uas.errFile);
+    if (why) reason += ` (${why})`;
+  } else if (successful < calls) reason = `only ${successful} of ${calls} calls completed`;
   return { clean: reason === '', successful, failed, reason };
 }
 

@@ -177,33 +177,49 @@ async function waitForSip(port: number, limitMs: number, child: ChildProcess): P
   }
 }
 
-function logTo(file: string, child: ChildProcess): void {
-  const lines: string[] = [];
+/** Keeps the switch's output: the first 64 kB (module loading) and the last 200 chunks; written to `file` on exit. */
+function logTo(file: string, child: ChildProcess): () => string {
+  let head = '';
+  const tail: string[] = [];
   const keep = (d: Buffer): void => {
-    lines.push(d.toString());
-    if (lines.length > 200) lines.splice(0, lines.length - 200);
+    const text = d.toString();
+    if (head.length < 65_536) head += text;
+    else tail.push(text);
+    if (tail.length > 200) tail.splice(0, tail.length - 200);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  child.once('exit', () => writeFileSync(file, lines.join('')));
+  const all = (): string => head + tail.join('');
+  child.once('exit', () => writeFileSync(file, all()));
+  return all;
 }
 
+/**
+ * Starts the switch and waits for its SIP profile. `check` inspects the
+ * output once SIP answers and returns a complaint when the process came up
+ * without something the bench relies on.
+ */
 async function launch(
   name: string,
   cmd: string,
   args: string[],
   base: string,
   s: SwitchSetup,
+  check: (output: string) => string | undefined = () => undefined,
 ): Promise<RunningSwitch> {
   const logFile = join(tmpdir(), `sip-bench-${name}-${process.pid}.log`);
   const child = spawnTracked(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  logTo(logFile, child);
+  const output = logTo(logFile, child);
   const stop = async (): Promise<void> => {
     await stopChild(child, 8000);
     rmSync(base, { recursive: true, force: true });
   };
   try {
     await waitForSip(s.sipPort, 20_000, child);
+    // Module load lines come before the profile answers, but give the pipe a moment to deliver them.
+    await new Promise((r) => setTimeout(r, 200));
+    const complaint = check(output());
+    if (complaint) throw new Error(`${name}: ${complaint} (log: ${logFile})`);
   } catch (err) {
     await stop();
     throw err;
@@ -211,12 +227,44 @@ async function launch(
   return { name, pid: child.pid, child, logFile, stop };
 }
 
+/**
+ * Without mod_media, mod_sip still answers with SDP (ports from its own
+ * range) but opens no RTP socket, so every figure would be of a switch that
+ * moves no media. Refuse that.
+ */
+function typeswitchCheck(output: string): string | undefined {
+  const failed = /module (\S+) failed to load: ([^\n]*)/.exec(output);
+  if (failed) return `${failed[1] ?? 'a module'} failed to load: ${failed[2] ?? ''}`;
+  for (const m of ['mod_media', 'mod_sip']) {
+    if (!output.includes(`loaded module ${m}`)) return `no "loaded module ${m}" line in its output`;
+  }
+  return undefined;
+}
+
 /** Starts the typeswitch daemon (`node dist/src/main.js -base <tmp> -nc`). */
 export async function startTypeswitch(s: SwitchSetup): Promise<RunningSwitch> {
   const base = mkdtempSync(join(tmpdir(), 'tsw-sip-bench-'));
   writeTypeswitchConf(base, s);
   const main = join(REPO_ROOT, 'dist', 'src', 'main.js');
-  return launch('typeswitch', process.execPath, [main, '-base', base, '-nc'], base, s);
+  // The native media engine may be mid-rebuild (npm run build:native elsewhere): retry for about a minute.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(
+        'typeswitch',
+        process.execPath,
+        [main, '-base', base, '-nc'],
+        base,
+        s,
+        typeswitchCheck,
+      );
+    } catch (err) {
+      if (attempt >= 12) throw err;
+      process.stderr.write(`[bench] ${err instanceof Error ? err.message : String(err)}; retrying in 5 s\n`);
+      await new Promise((r) => setTimeout(r, 5000));
+      mkdirSync(base, { recursive: true });
+      writeTypeswitchConf(base, s);
+    }
+  }
 }
 
 /** Starts FreeSWITCH in the foreground with every directory under a temp base. */

@@ -18,7 +18,8 @@
         "media/jitter-buffer.cc", "media/g711.cc", "media/rtp-packet.cc", "media/dtmf-rfc4733.cc",
         "media/wav-file.cc", "media/tone-generator.cc", "media/resampler.cc",
         "media/tdm-port.cc", "media/engine-wrap-tdm.cc",
-        "media/dtmf-inband.cc", "media/engine-wrap-dtmf.cc", "media/rtp-codec.cc"
+        "media/dtmf-inband.cc", "media/engine-wrap-dtmf.cc", "media/rtp-codec.cc",
+        "media/tone-detector.cc", "media/echo-canceller.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

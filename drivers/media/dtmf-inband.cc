@@ -128,8 +128,8 @@ bool InbandDtmfSender::Next(int16_t* out, size_t n) {
       continue;
     }
     const double t = static_cast<double>(played_) / kDtmfRate;
-    out[i] = static_cast<int16_t>(std::lround(kAmplitude * (std::sin(2 * M_PI * f_low_ * t) +
-                                                            std::sin(2 * M_PI * f_high_ * t))));
+    out[i] = static_cast<int16_t>(std::lround(
+        kAmplitude * (std::sin(2 * M_PI * f_low_ * t) + std::sin(2 * M_PI * f_high_ * t))));
     ++played_;
     bool finished = false;
     if (left_ > 0) {

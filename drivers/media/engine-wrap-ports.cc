@@ -1,5 +1,7 @@
 // Port creation and per-port calls of the tsw_media binding. Sockets are bound and files opened
 // here, on the JS thread, so that failures are thrown to the caller with their reason.
+#include <unistd.h>
+
 #include <cstring>
 #include <string>
 #include <utility>
@@ -11,6 +13,7 @@
 #include "player-port.h"
 #include "recorder-port.h"
 #include "rtp-port.h"
+#include "tone-args.h"
 #include "wav-file.h"
 
 namespace tsw::media {
@@ -22,7 +25,8 @@ constexpr int kDefaultMemoryBuffer = 48000 * 30;
 
 }  // namespace
 
-// createRtpPort({ ip?, codec?: 'PCMU'|'PCMA'|'G722'|'OPUS', payloadType? (Opus), ptime?, jitterDepth?, jitterMaxDepth?,
+// createRtpPort({ ip?, codec?: 'PCMU'|'PCMA'|'G722'|'OPUS', payloadType? (Opus), ptime?,
+// jitterDepth?, jitterMaxDepth?,
 //   jitterAdaptive?, mediaTimeoutMs?, dtmfPayloadType?, latch?, remoteIp?, remotePort?,
 //   detectDtmf?, dtmfMode?: 'rfc4733'|'inband' })
 //   => { id, port }
@@ -67,7 +71,25 @@ Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
         env, "cannot bind an RTP port on " + ip + " in " + std::to_string(rtp_range_.min) + "-" +
                  std::to_string(rtp_range_.max) + ": " + std::strerror(sock.error));
   }
+  EchoConfig echo;
+  echo.tail_ms = 0;
+  Napi::Value ec = opts.Get("echoCancel");
+  if (!ec.IsUndefined()) {
+    if (!ec.IsObject()) throw Napi::TypeError::New(env, "echoCancel must be an object");
+    if (rate != 8000) throw Napi::RangeError::New(env, "echoCancel needs a G.711 RTP port");
+    echo.tail_ms = OptionInt(ec.As<Napi::Object>(), "tailMs", 64, 32, 128);
+    echo.nlp = OptionBool(ec.As<Napi::Object>(), "nlp", true);
+  }
+  std::vector<ToneProfile> tones;
+  try {
+    tones = OptionToneProfiles(opts, rate);
+  } catch (...) {
+    close(sock.fd);
+    throw;
+  }
   auto port = std::make_shared<RtpPort>(next_id_++, sock.fd, sock.port, config);
+  if (!tones.empty()) port->DetectTones(std::move(tones));
+  if (echo.tail_ms > 0) port->CancelEcho(echo);
   if (have_remote) port->SetRemote(remote);  // not yet shared with the media thread
   const uint32_t id = Register(port);
   Napi::Object result = Napi::Object::New(env);
@@ -88,7 +110,10 @@ Napi::Value EngineWrap::CreateMemoryPort(const Napi::CallbackInfo& info) {
   if (detect && rate != 8000) {
     throw Napi::RangeError::New(info.Env(), "detectDtmf needs an 8000 Hz memory port");
   }
-  const uint32_t id = Register(std::make_shared<MemoryPort>(next_id_++, rate, ptime, max, detect));
+  std::vector<ToneProfile> tones = OptionToneProfiles(opts, rate);
+  auto port = std::make_shared<MemoryPort>(next_id_++, rate, ptime, max, detect);
+  if (!tones.empty()) port->DetectTones(std::move(tones));
+  const uint32_t id = Register(std::move(port));
   return Napi::Number::New(info.Env(), id);
 }
 

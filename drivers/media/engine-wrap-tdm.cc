@@ -21,8 +21,8 @@ Napi::Value EngineWrap::CreateTdmPort(const Napi::CallbackInfo& info) {
   }
   auto* handle = info[0].As<Napi::External<ChannelHandle>>().Data();
   if (handle == nullptr || !*handle) throw Napi::TypeError::New(env, "empty TDM channel handle");
-  Napi::Object opts = info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>()
-                                                              : Napi::Object::New(env);
+  Napi::Object opts =
+      info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
   TdmPortConfig config;
   config.detect_dtmf = OptionBool(opts, "detectDtmf", true);
   config.target = OptionInt(opts, "slack", config.target, 0, 4);

@@ -4,8 +4,7 @@
 
 namespace tsw::media {
 
-MemoryPort::MemoryPort(uint32_t id, int rate, int ptime_ms, size_t max_buffered,
-                       bool detect_dtmf)
+MemoryPort::MemoryPort(uint32_t id, int rate, int ptime_ms, size_t max_buffered, bool detect_dtmf)
     : Port(id, rate, ptime_ms), max_buffered_(max_buffered), scratch_(frame_samples()) {
   if (detect_dtmf) inband_rx_ = std::make_unique<InbandDtmfDetector>();
 }
@@ -24,12 +23,13 @@ void MemoryPort::RelayDtmf(const DigitNote& note) {
 }
 
 void MemoryPort::Idle(EventList& events) {
-  if (inband_rx_) ReadFrame(scratch_.data(), events);
+  if (inband_rx_ || tone_rx_) ReadFrame(scratch_.data(), events);
   if (inband_tx_.busy()) WriteFrame(nullptr, events);
 }
 
 bool MemoryPort::ReadFrame(int16_t* out, EventList& events) {
   const bool got = TakeFrame(out);
+  DetectTonesInto(tone_rx_.get(), id(), got ? out : nullptr, frame_samples(), &tones_, events);
   if (!inband_rx_) return got;
   notes_.clear();
   inband_rx_->Process(got ? out : nullptr, frame_samples(), &notes_);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dtmf-inband.h"
+#include "tone-detector.h"
 
 #include "port.h"
 
@@ -28,6 +29,11 @@ class MemoryPort : public Port {
   void Idle(EventList& events) override;
   // Digits go out as tones (8 kHz ports): queued ones, and those relayed from a bridge peer.
   void RelayDtmf(const DigitNote& note) override;
+  // Call-progress tone detection on the received audio ("tone" events); call before the port is
+  // handed to the engine.
+  void DetectTones(std::vector<ToneProfile> profiles) {
+    tone_rx_ = std::make_unique<ToneDetector>(std::move(profiles), rate());
+  }
   // Media thread only (through an engine command).
   void QueueDtmf(const std::string& digits, int duration_ms, int gap_ms);
 
@@ -46,6 +52,8 @@ class MemoryPort : public Port {
   size_t max_buffered_;
   // Media thread only.
   std::unique_ptr<InbandDtmfDetector> inband_rx_;
+  std::unique_ptr<ToneDetector> tone_rx_;
+  std::vector<std::string> tones_;
   InbandDtmfSender inband_tx_;
   std::vector<DigitNote> notes_;
   std::vector<int16_t> scratch_;

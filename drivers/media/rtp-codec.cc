@@ -88,13 +88,13 @@ class OpusCodec : public RtpCodec {
   int clock_rate() const override { return 48000; }
   int payload_type() const override { return payload_type_; }
   size_t Encode(const int16_t* pcm, size_t n, uint8_t* out, size_t max) override {
-    const opus_int32 got = opus_encode(enc_, pcm, static_cast<int>(n), out,
-                                       static_cast<opus_int32>(max));
+    const opus_int32 got =
+        opus_encode(enc_, pcm, static_cast<int>(n), out, static_cast<opus_int32>(max));
     return got > 0 ? static_cast<size_t>(got) : 0;
   }
   bool Decode(const uint8_t* data, size_t size, int16_t* out, size_t n) override {
-    const int got = opus_decode(dec_, data, static_cast<opus_int32>(size), out,
-                                static_cast<int>(n), 0);
+    const int got =
+        opus_decode(dec_, data, static_cast<opus_int32>(size), out, static_cast<int>(n), 0);
     if (got < 0) return false;
     if (static_cast<size_t>(got) < n) std::memset(out + got, 0, (n - got) * sizeof(int16_t));
     return true;

@@ -207,7 +207,10 @@ void RtpPort::Receive(const uint8_t* data, size_t size, const sockaddr_in& from,
 
 bool RtpPort::ReadFrame(int16_t* out, EventList& events) {
   const bool got = DecodeFrame(out);
+  if (echo_ && got) echo_->Clean(out, frame_samples());
+  if (echo_ && !got) echo_->Skip(frame_samples());
   DetectInband(got ? out : nullptr, events);
+  DetectTonesInto(tone_rx_.get(), id(), got ? out : nullptr, frame_samples(), &tones_, events);
   return got;
 }
 
@@ -254,8 +257,8 @@ void RtpPort::SendPacket(const RtpHeader& header, const uint8_t* payload, size_t
 
 bool RtpPort::SendDtmfFrame() {
   if (!dtmf_tx_.busy() || !have_remote_) return false;
-  const bool in_event =
-      dtmf_tx_.NextFrame(timestamp_, static_cast<uint32_t>(ptime_ms()) * ts_per_ms_, &dtmf_packets_);
+  const bool in_event = dtmf_tx_.NextFrame(
+      timestamp_, static_cast<uint32_t>(ptime_ms()) * ts_per_ms_, &dtmf_packets_);
   for (const DtmfPacket& p : dtmf_packets_) {
     RtpHeader h;
     h.marker = p.marker;
@@ -277,6 +280,7 @@ void RtpPort::WriteFrame(const int16_t* in, EventList& /*events*/) {
     in = tone;  // in-band digits replace the audio
     if (inband_rx_) inband_rx_->Suppress(static_cast<int>(n) + 800);
   }
+  if (echo_) echo_->Sent(in, n);
   if (SendDtmfFrame()) {
     talking_ = false;  // the audio after a digit starts a new talkspurt
   } else if (in == nullptr || !have_remote_) {

@@ -14,22 +14,24 @@
 
 #include "dtmf-inband.h"
 #include "dtmf-rfc4733.h"
+#include "echo-canceller.h"
 #include "g711.h"
 #include "jitter-buffer.h"
 #include "port.h"
 #include "rtp-codec.h"
+#include "tone-detector.h"
 
 namespace tsw::media {
 
 struct RtpPortConfig {
   G711Law law = G711Law::kUlaw;
-  std::string codec;          // PCMU, PCMA, G722 or OPUS; empty: G.711 with `law`
+  std::string codec;             // PCMU, PCMA, G722 or OPUS; empty: G.711 with `law`
   int codec_payload_type = 111;  // Opus's dynamic payload type
   int ptime_ms = 20;
   JitterConfig jitter;
   int media_timeout_ms = 0;  // 0 turns the check off
   int dtmf_payload_type = 101;
-  bool latch = true;  // symmetric RTP: answer to where packets come from
+  bool latch = true;         // symmetric RTP: answer to where packets come from
   bool detect_dtmf = false;  // also look for Q.23 tones in the received audio
   bool dtmf_inband = false;  // digits relayed from a bridge peer go out as tones, not RFC 4733
 };
@@ -64,6 +66,14 @@ class RtpPort : public Port {
   void SetRemote(const sockaddr_in& remote);
   void QueueDtmf(const std::string& digits, int duration_ms, int gap_ms, bool inband = false);
   void RelayDtmf(const DigitNote& note) override;
+  // Call-progress tone detection on the received audio ("tone" events); call before the port is
+  // handed to the engine.
+  // Line echo cancellation of the received audio against what the port sends (8 kHz codecs);
+  // call before the port is handed to the engine.
+  void CancelEcho(EchoConfig config) { echo_ = std::make_unique<LineEchoCanceller>(config); }
+  void DetectTones(std::vector<ToneProfile> profiles) {
+    tone_rx_ = std::make_unique<ToneDetector>(std::move(profiles), rate());
+  }
   bool SendsDtmfInband() const override { return config_.dtmf_inband; }
 
   int local_port() const { return local_port_; }
@@ -95,6 +105,9 @@ class RtpPort : public Port {
   std::vector<DtmfDigit> digits_;
   std::vector<DtmfPacket> dtmf_packets_;
   std::unique_ptr<InbandDtmfDetector> inband_rx_;
+  std::unique_ptr<ToneDetector> tone_rx_;
+  std::unique_ptr<LineEchoCanceller> echo_;
+  std::vector<std::string> tones_;
   InbandDtmfSender inband_tx_;
   std::vector<DigitNote> notes_;
   bool event_open_ = false;  // an RFC 4733 event has started and not yet ended

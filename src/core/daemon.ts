@@ -17,6 +17,9 @@ import { LogManager } from './log.js';
 import { ConsoleSink } from './log-sinks/console-sink.js';
 import { defaultPaths, type CorePaths } from './paths.js';
 
+/** How long a graceful shutdown may take before the daemon exits regardless. */
+const SHUTDOWN_GRACE_MS = 15_000;
+
 /** The installation directory: two levels above dist/src/core. */
 export function installDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -113,7 +116,16 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   notifier.stopping();
   notifier.stopWatchdog();
   stopConsole?.();
-  await core.shutdown('SYSTEM_SHUTDOWN');
+  // A module that never finishes its unload must not keep a stopping daemon
+  // alive: after the grace period the daemon exits anyway and says why.
+  let graceTimer: NodeJS.Timeout | undefined;
+  const grace = new Promise<'timeout'>((res) => {
+    graceTimer = setTimeout(() => res('timeout'), SHUTDOWN_GRACE_MS);
+  });
+  const finished = await Promise.race([core.shutdown('SYSTEM_SHUTDOWN').then(() => 'done' as const), grace]);
+  clearTimeout(graceTimer);
+  if (finished === 'timeout')
+    log.error(`shutdown did not finish within ${SHUTDOWN_GRACE_MS} ms; exiting anyway`);
   log.notice('typeswitch stopped');
   logs.close();
   unlinkQuietly(pidFile);

@@ -27,7 +27,9 @@ export const MODULE_CATALOG: ReadonlyMap<string, Loader> = new Map<string, Loade
   ['mod_sip', async () => (await import('../endpoints/sip/mod-sip.js')).createModSip],
 ]);
 
-export const MODULE_ALIASES: ReadonlyMap<string, string> = new Map<string, string>([['mod_sofia', 'mod_sip']]);
+export const MODULE_ALIASES: ReadonlyMap<string, string> = new Map<string, string>([
+  ['mod_sofia', 'mod_sip'],
+]);
 
 export function resolveModuleName(name: string): string {
   const n = name.trim();

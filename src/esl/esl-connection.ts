@@ -167,8 +167,12 @@ export class EslConnection {
     return this.stateValue === EslConnectionState.READY;
   }
 
-  /** Called once, when the socket is gone. */
+  /** Called once, when the socket is gone (at once if it is gone already). */
   onClosed(fn: (c: EslConnection) => void): void {
+    if (this.stateValue === EslConnectionState.CLOSED) {
+      queueMicrotask(() => fn(this));
+      return;
+    }
     this.closedListeners.push(fn);
   }
 

@@ -4,4 +4,5 @@ export * from './media-engine.js';
 export * from './media-events.js';
 export * from './media-port.js';
 export * from './tone-spec.js';
+export * from './tone-detect.js';
 export * from './tdm-port.js';

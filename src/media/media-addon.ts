@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage, TswError } from '../core/errors.js';
+import type { NativeToneProfile } from './tone-detect.js';
 
 /** One event as the media thread reports it; media-engine.ts turns these into typed events. */
 export interface RawMediaEvent {
@@ -62,6 +63,8 @@ export interface NativeRtpOptions {
   payloadType?: number;
   detectDtmf?: boolean;
   dtmfMode?: DtmfMode;
+  detectTones?: NativeToneProfile[];
+  echoCancel?: { tailMs?: number; nlp?: boolean };
   ptime?: number;
   jitterDepth?: number;
   jitterMaxDepth?: number;
@@ -93,7 +96,13 @@ export interface NativeMediaEngine {
   /** true when the port is gone already; false when a `port-closed` event will follow. */
   closePort(port: number): boolean;
   createRtpPort(options: NativeRtpOptions): { id: number; port: number; ip: string; rate: number };
-  createMemoryPort(options: NativeFrameOptions & { maxBuffered?: number; detectDtmf?: boolean }): number;
+  createMemoryPort(
+    options: NativeFrameOptions & {
+      maxBuffered?: number;
+      detectDtmf?: boolean;
+      detectTones?: NativeToneProfile[];
+    },
+  ): number;
   createFilePlayer(options: NativeFrameOptions & { file: string }): number;
   /** `segments` holds groups of five numbers: on ms, off ms, f1, f2 (0 for none), level dBm0. */
   createTonePlayer(options: NativeFrameOptions & { segments: number[]; loops: number }): number;

@@ -26,6 +26,7 @@ import {
 import { translateEvent, type MediaEngineEvents, type MediaEventName } from './media-events.js';
 import { MediaPort, MemoryPort, Player, Recorder, RtpPort, type PortOwner } from './media-port.js';
 import { prepareTdmChannel, TdmPort, type TdmAudioSource, type TdmPortOptions } from './tdm-port.js';
+import { toneProfile, type ToneDetection } from './tone-detect.js';
 import { parseToneSpec, toneSegmentsToNumbers, type ToneSpec } from './tone-spec.js';
 
 export type MediaEngineState = 'idle' | 'running' | 'stopped' | 'closed';
@@ -77,6 +78,13 @@ export interface RtpPortOptions {
    * relayed to an rfc4733 port: an inband port already carries it in the audio.
    */
   dtmfMode?: DtmfMode;
+  /** Call-progress tones to report as `tone` events, heard in the received audio. */
+  detectTones?: ToneDetection[];
+  /**
+   * Line echo cancellation (G.711 ports facing a 2-wire hybrid): `tailMs` 32..128 (default 64),
+   * `nlp` residual echo suppression (default true).
+   */
+  echoCancel?: { tailMs?: number; nlp?: boolean };
   ptime?: number;
   /** Frames buffered before playout starts (default 2). */
   jitterDepth?: number;
@@ -101,6 +109,8 @@ export interface MemoryPortOptions extends FrameOptions {
    * consumes its pushed audio as it detects.
    */
   detectDtmf?: boolean;
+  /** Call-progress tones to report as `tone` events, heard in what is pushed. */
+  detectTones?: ToneDetection[];
 }
 
 export type PlayerOptions = FrameOptions & ({ file: string } | { tone: string | ToneSpec });
@@ -181,14 +191,19 @@ export class MediaEngine extends EventEmitter<MediaEngineEvents> implements Port
   }
 
   createRtpPort(uuid: string, options: RtpPortOptions = {}): RtpPort {
-    const { remote, ...rest } = options;
-    const native = remote ? { ...rest, remoteIp: remote.ip, remotePort: remote.port } : rest;
+    const { remote, detectTones, ...rest } = options;
+    const tones = detectTones ? { detectTones: detectTones.map(toneProfile) } : {};
+    const native = remote
+      ? { ...rest, ...tones, remoteIp: remote.ip, remotePort: remote.port }
+      : { ...rest, ...tones };
     const made = this.#call('create an RTP port', () => this.native.createRtpPort(native));
     return this.#adopt(new RtpPort(this, made.id, uuid, options.ptime ?? 20, made.ip, made.port, made.rate));
   }
 
   createMemoryPort(uuid: string, options: MemoryPortOptions = {}): MemoryPort {
-    const id = this.#call('create a memory port', () => this.native.createMemoryPort(options));
+    const { detectTones, ...rest } = options;
+    const native = detectTones ? { ...rest, detectTones: detectTones.map(toneProfile) } : rest;
+    const id = this.#call('create a memory port', () => this.native.createMemoryPort(native));
     return this.#adopt(new MemoryPort(this, id, uuid, options.rate ?? 8000, options.ptime ?? 20));
   }
 

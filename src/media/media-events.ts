@@ -25,14 +25,21 @@ export interface RtpLatchedEvent extends PortEventBase {
   remote: string;
 }
 
+/** A call-progress tone matched its frequencies and cadence (see tone-detect.ts). */
+export interface ToneEvent extends PortEventBase {
+  name: string;
+}
+
 export interface RecordErrorEvent extends PortEventBase {
   message: string;
 }
 
 /** Typed event map for {@link MediaEngine}; each event has one argument. */
 export interface MediaEngineEvents {
-  /** RFC 4733 digit received on an RTP port, reported once when it ends. */
+  /** A digit received (RFC 4733 event, or Q.23 tones with `detectDtmf`), reported when it ends. */
   dtmf: [DtmfEvent];
+  /** A call-progress tone was recognised on a port with `detectTones`. */
+  tone: [ToneEvent];
   /** A player reached the end of its file or tone. */
   'playback-done': [PortEventBase];
   /** No RTP packet arrived for the port's media timeout. */
@@ -60,6 +67,8 @@ export function translateEvent(
   switch (raw.type) {
     case 'dtmf':
       return { name: 'dtmf', payload: { ...base, digit: raw.detail ?? '', durationMs: raw.value ?? 0 } };
+    case 'tone':
+      return { name: 'tone', payload: { ...base, name: raw.detail ?? '' } };
     case 'playback-done':
       return { name: 'playback-done', payload: base };
     case 'media-timeout':

@@ -36,7 +36,11 @@ function planMs(plan: { durationMs: number; digits: string }): number {
 }
 
 /** A detector sees a length within a frame or so of what was sent, and never below Q.24's 40 ms. */
-function assertDigits(got: DtmfEvent[] | undefined, plan: { durationMs: number; digits: string }, where: string) {
+function assertDigits(
+  got: DtmfEvent[] | undefined,
+  plan: { durationMs: number; digits: string },
+  where: string,
+) {
   assert.equal((got ?? []).map((d) => d.digit).join(''), plan.digits, `${where}: digits`);
   for (const d of got ?? []) {
     const slack = Math.max(30, plan.durationMs * 0.05);

@@ -151,7 +151,9 @@ export function dtmfTones(digits: string, durationMs: number, gapMs: number, rat
     const hi = DTMF_COLS[KEYPAD[row]?.indexOf(digit) ?? 0] ?? 0;
     for (let i = 0; i < on; i++) {
       const t = i / rate;
-      out[k * (on + off) + i] = Math.round(6950 * (Math.sin(2 * Math.PI * lo * t) + Math.sin(2 * Math.PI * hi * t)));
+      out[k * (on + off) + i] = Math.round(
+        6950 * (Math.sin(2 * Math.PI * lo * t) + Math.sin(2 * Math.PI * hi * t)),
+      );
     }
   });
   return out;

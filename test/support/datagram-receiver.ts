@@ -48,11 +48,22 @@ export class DatagramReceiver {
     else this.queue.push(b);
   }
 
-  /** The next datagram, in arrival order. */
-  next(): Promise<Buffer> {
+  /** The next datagram, in arrival order; fails after `timeoutMs` so a lost datagram cannot hang a test. */
+  next(timeoutMs = 20_000): Promise<Buffer> {
     const b = this.queue.shift();
     if (b) return Promise.resolve(b);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve, reject) => {
+      const waiter = (got: Buffer): void => {
+        clearTimeout(timer);
+        resolve(got);
+      };
+      const timer = setTimeout(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new Error(`no datagram arrived within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
   }
 
   /** The next `n` datagrams decoded as UTF-8. */

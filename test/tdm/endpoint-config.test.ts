@@ -25,7 +25,11 @@ after(async () => {
 describe('tdm.conf', () => {
   const bad: [string, string, RegExp][] = [
     ['an unknown param', '<param name="ring-volume" value="3"/>', /unknown param "ring-volume"/],
-    ['a digit map that is not a regex', '<param name="digit-map" value="(12"/>', /digit-map "\(12" is not a valid regex/],
+    [
+      'a digit map that is not a regex',
+      '<param name="digit-map" value="(12"/>',
+      /digit-map "\(12" is not a valid regex/,
+    ],
     ['an unknown caller ID standard', '<param name="caller-id" value="fsk"/>', /caller-id/],
     ['a bad answer supervision', '<param name="answer-supervision" value="delay:x"/>', /answer-supervision/],
     ['an unknown tone country', '<param name="tone-country" value="xx"/>', /tone-country "xx"/],
@@ -57,7 +61,9 @@ describe('tdm.conf', () => {
   });
 
   test('a channel beyond the span and a channel listed twice are refused', async () => {
-    const beyond = await loadWith(`<span id="1" driver="loop" ports="2"><channels range="1-3" type="fxs"/></span>`);
+    const beyond = await loadWith(
+      `<span id="1" driver="loop" ports="2"><channels range="1-3" type="fxs"/></span>`,
+    );
     cores.push(beyond.t);
     assert.match(beyond.error?.message ?? '', /channel 3 is beyond span 1's 2 ports/);
     const twice = await loadWith(`<span id="1" driver="loop" ports="2">
@@ -67,7 +73,9 @@ describe('tdm.conf', () => {
   });
 
   test('driver auto without /dev/dahdi falls back to the loop card', async () => {
-    const { t, error } = await loadWith(`<span id="1" driver="auto" ports="2"><channels range="1" type="fxs"/></span>`);
+    const { t, error } = await loadWith(
+      `<span id="1" driver="auto" ports="2"><channels range="1" type="fxs"/></span>`,
+    );
     cores.push(t);
     assert.equal(error, undefined);
     assert.match(await t.api('tdm show spans'), /^1\s+loop\s+auto/m);
@@ -86,8 +94,14 @@ describe('hunting order', () => {
   test('r and R go round from the last port they took', () => {
     const h = new Hunter();
     const free = ports([false, false, false]);
-    assert.deepEqual([1, 2, 3, 4].map(() => h.pick('g', free, 'r')?.n), [1, 2, 3, 1]);
-    assert.deepEqual([1, 2, 3].map(() => h.pick('g', free, 'R')?.n), [3, 2, 1]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map(() => h.pick('g', free, 'r')?.n),
+      [1, 2, 3, 1],
+    );
+    assert.deepEqual(
+      [1, 2, 3].map(() => h.pick('g', free, 'R')?.n),
+      [3, 2, 1],
+    );
     assert.equal(h.pick('g', ports([false, true, true]), 'r')?.n, 1);
   });
 });

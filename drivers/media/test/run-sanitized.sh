@@ -1,8 +1,10 @@
 #!/bin/sh
 # Builds the media engine's C++ (everything but the N-API layer) with AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs two programs: media-test.cc (the pure parts: G.711, RTP and
-# RFC 4733 packets, jitter buffer, WAV, tones, resampling) and engine-test.cc (the media thread with
-# memory and RTP ports). engine-test.cc runs once more under ThreadSanitizer. Any report fails.
+# UndefinedBehaviorSanitizer and runs four programs: media-test.cc (the pure parts: G.711, RTP and
+# RFC 4733 packets, jitter buffer, WAV, tones, resampling), dsp-test.cc (in-band DTMF, open RFC 4733
+# events, tone detection, G.722 and Opus), echo-test.cc (ERLE of the line echo canceller) and
+# engine-test.cc (the media thread with memory and RTP ports). engine-test.cc runs once more under
+# ThreadSanitizer. Any report fails.
 # Usage: sh drivers/media/test/run-sanitized.sh   (CXX and TSW_SANITIZED_OUT may be overridden)
 set -eu
 
@@ -11,12 +13,13 @@ src=$(cd "$here/.." && pwd)
 out=${TSW_SANITIZED_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/tsw-media-sanitized-XXXXXX")}
 mkdir -p "$out/asan" "$out/tsan"
 cxx=${CXX:-g++}
-cflags="-std=c++17 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror $(pkg-config --cflags spandsp speexdsp)"
-libs="$(pkg-config --libs spandsp speexdsp) -lm -pthread"
+cflags="-std=c++17 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror $(pkg-config --cflags spandsp speexdsp opus)"
+libs="$(pkg-config --libs spandsp speexdsp opus) -lm -pthread"
 asan="-fsanitize=address,undefined -fno-sanitize-recover=all"
 tsan="-fsanitize=thread"
 
-pure="g711 rtp-packet dtmf-rfc4733 jitter-buffer wav-file tone-generator resampler"
+pure="g711 rtp-packet dtmf-rfc4733 jitter-buffer wav-file tone-generator resampler dtmf-inband
+  rtp-codec tone-detector echo-canceller"
 engine="media-engine bridge memory-port rtp-port udp-socket player-port recorder-port"
 
 # Compiles each source once per sanitizer; prints the object paths.
@@ -36,6 +39,8 @@ objects() {
   engine_asan=$(objects asan "$asan" $engine)
   engine_tsan=$(objects tsan "$tsan" $pure $engine)
   $cxx $cflags $asan -o "$out/media-test" "$here/media-test.cc" $pure_asan $libs
+  $cxx $cflags $asan -o "$out/dsp-test" "$here/dsp-test.cc" $pure_asan $libs
+  $cxx $cflags $asan -o "$out/echo-test" "$here/echo-test.cc" $pure_asan $libs
   $cxx $cflags $asan -o "$out/engine-test" "$here/engine-test.cc" $engine_asan $pure_asan $libs
   $cxx $cflags $tsan -o "$out/engine-test-tsan" "$here/engine-test.cc" $engine_tsan $libs
 }
@@ -44,5 +49,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=0:detect_lea
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1}"
 TMPDIR="$out" "$out/media-test"
+"$out/dsp-test"
+"$out/echo-test"
 "$out/engine-test"
 "$out/engine-test-tsan"

@@ -99,7 +99,8 @@ export class FxoLine extends TdmLine {
         break;
       case 'POLARITY':
         if (this.state === S.proceeding && this.#polarityWaiter) this.#polarityWaiter();
-        else if (this.state === S.up && this.cfg.disconnect.has('polarity')) this.#farEndGone('polarity reversal');
+        else if (this.state === S.up && this.cfg.disconnect.has('polarity'))
+          this.#farEndGone('polarity reversal');
         break;
       default:
         break;
@@ -178,7 +179,9 @@ export class FxoLine extends TdmLine {
     if (!(await session.sleep(p['dial-delay'])) || this.session !== session) return;
     this.transition(S.dialing);
     if (leg && number !== '') {
-      const player = leg.own(leg.engine.createPlayer(leg.uuid, { tone: dtmfTone(number, p['dtmf-duration']) }));
+      const player = leg.own(
+        leg.engine.createPlayer(leg.uuid, { tone: dtmfTone(number, p['dtmf-duration']) }),
+      );
       leg.connect(player);
       await session.sleep(number.length * 2 * p['dtmf-duration'] + 60);
       if (!player.closed) await leg.release(player);

@@ -93,7 +93,8 @@ export class FxsLine extends TdmLine {
       name: this.name,
       direction: 'inbound',
       profile: {
-        caller_id_number: p['caller-id-number'] || `${this.cfg.span}${String(this.cfg.channel).padStart(2, '0')}`,
+        caller_id_number:
+          p['caller-id-number'] || `${this.cfg.span}${String(this.cfg.channel).padStart(2, '0')}`,
         caller_id_name: p['caller-id-name'] || this.name,
         destination_number: digits,
         context: p.context,
@@ -132,8 +133,9 @@ export class FxsLine extends TdmLine {
     } else if (st === S.up) {
       const s = this.session;
       this.transition(S.idle);
-      await this.endCall();
+      // Hang up before the media goes: applications waiting on the leg must see the hangup first.
       s?.hangup('NORMAL_CLEARING');
+      await this.endCall();
     } else if (st === S.hangupTone) {
       this.transition(S.idle);
       await this.releaseOwnPort();

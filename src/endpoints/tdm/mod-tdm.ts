@@ -19,9 +19,13 @@ function openSpan(span: SpanConfig, log: LineHost['log']): TdmCard {
   if (span.driver !== 'dahdi' && span.ports % 2 !== 0) {
     // The loop card wires ports in pairs; only known once `auto` has chosen, but refuse early.
     if (span.driver === 'loop') {
-      throw new TswError('TSW_ERR_CONFIG_PARAM', `tdm.conf: span ${span.id}: the loop card needs an even port count`, {
-        location: span.loc,
-      });
+      throw new TswError(
+        'TSW_ERR_CONFIG_PARAM',
+        `tdm.conf: span ${span.id}: the loop card needs an even port count`,
+        {
+          location: span.loc,
+        },
+      );
     }
   }
   return openDefaultCard({
@@ -60,7 +64,9 @@ export function createModTdm(): TswModule {
         for (const span of cfg.spans) {
           const card = openSpan(span, ctx.log);
           spans.push({ id: span.id, card, configured: span.driver, ports: span.ports });
-          ctx.log.info(`tdm: span ${span.id} on the ${card.kind === 'loop' ? 'virtual loop card' : 'DAHDI driver'}`);
+          ctx.log.info(
+            `tdm: span ${span.id} on the ${card.kind === 'loop' ? 'virtual loop card' : 'DAHDI driver'}`,
+          );
           card.on('events', (batch: TdmEvent[]) => {
             for (const ev of batch) lines.get(`${span.id}/${ev.channel}`)?.onEvent(ev);
           });
@@ -78,9 +84,12 @@ export function createModTdm(): TswModule {
             );
           }
           if (p.disconnect.has('tone') || p.params['silence-timeout'] > 0) {
-            ctx.log.warn(`tdm/${p.span}/${p.channel}: tone and silence disconnect supervision are not implemented yet`);
+            ctx.log.warn(
+              `tdm/${p.span}/${p.channel}: tone and silence disconnect supervision are not implemented yet`,
+            );
           }
-          const line = p.type === 'fxs' ? new FxsLine(host, card, channel, p) : new FxoLine(host, card, channel, p);
+          const line =
+            p.type === 'fxs' ? new FxsLine(host, card, channel, p) : new FxoLine(host, card, channel, p);
           lines.set(`${p.span}/${p.channel}`, line);
         }
         for (const [name, members] of cfg.groups) {
@@ -97,11 +106,18 @@ export function createModTdm(): TswModule {
         throw err;
       }
       ctx.addEndpoint(endpoint);
-      ctx.addApi(tdmApi(() => spans, () => [...lines.values()]));
+      ctx.addApi(
+        tdmApi(
+          () => spans,
+          () => [...lines.values()],
+        ),
+      );
       ctx.log.info(`tdm: ${spans.length} span(s), ${lines.size} port(s)`);
     },
     async unload() {
-      const sessions: Session[] = [...new Set(bySession.values())].flatMap((l) => (l.session ? [l.session] : []));
+      const sessions: Session[] = [...new Set(bySession.values())].flatMap((l) =>
+        l.session ? [l.session] : [],
+      );
       for (const s of sessions) s.hangup('MANAGER_REQUEST');
       await Promise.all(sessions.map((s) => s.done()));
       for (const line of lines.values()) await line.stop();

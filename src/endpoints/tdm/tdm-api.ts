@@ -14,14 +14,23 @@ export interface SpanRuntime {
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function showSpans(spans: readonly SpanRuntime[]): string {
   const rows = [['span', 'driver', 'configured', 'ports', 'name', 'alarms']];
   for (const s of spans) {
     let name = '';
-    let alarms = '';
+    let alarms: string;
     try {
       const st = s.card.spanStatus(s.id);
       name = st.name;
@@ -37,7 +46,15 @@ function showSpans(spans: readonly SpanRuntime[]): string {
 function hookOf(line: TdmLine): string {
   try {
     const p = line.channel.params();
-    return p.kind === 'fxs' ? (p.rxOffHook ? 'off-hook' : 'on-hook') : p.rxOffHook ? 'ringing' : line.lastHook === 'OFFHOOK' ? 'off-hook' : 'on-hook';
+    return p.kind === 'fxs'
+      ? p.rxOffHook
+        ? 'off-hook'
+        : 'on-hook'
+      : p.rxOffHook
+        ? 'ringing'
+        : line.lastHook === 'OFFHOOK'
+          ? 'off-hook'
+          : 'on-hook';
   } catch {
     return '?';
   }

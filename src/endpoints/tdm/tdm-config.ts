@@ -172,7 +172,15 @@ function readSpan(node: XmlNode, seen: Set<number>, out: TdmConfig): void {
       if (n > ports) fail(ch.loc, `channel ${n} is beyond span ${id}'s ${ports} ports`);
       if (taken.has(n)) fail(ch.loc, `channel ${n} of span ${id} is configured twice`);
       taken.add(n);
-      const port: PortConfig = { span: id, channel: n, type, groups, params: merged.values, ...checked, loc: ch.loc };
+      const port: PortConfig = {
+        span: id,
+        channel: n,
+        type,
+        groups,
+        params: merged.values,
+        ...checked,
+        loc: ch.loc,
+      };
       out.ports.push(port);
       for (const g of groups) {
         const list = out.groups.get(g) ?? [];

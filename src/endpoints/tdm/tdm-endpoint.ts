@@ -23,7 +23,11 @@ export interface LineTable {
   readonly bySession: ReadonlyMap<string, TdmLine>;
 }
 
-function pickLine(table: LineTable, hunter: Hunter, target: string): { line?: TdmLine; number: string; cause?: HangupCause } {
+function pickLine(
+  table: LineTable,
+  hunter: Hunter,
+  target: string,
+): { line?: TdmLine; number: string; cause?: HangupCause } {
   const [where = '', which = '', ...rest] = target.split('/');
   const number = rest.join('/');
   if (isHuntMethod(which)) {
@@ -36,7 +40,8 @@ function pickLine(table: LineTable, hunter: Hunter, target: string): { line?: Td
   }
   const line = table.lines.get(`${where}/${which}`);
   if (!line) return { number, cause: 'CHAN_NOT_IMPLEMENTED' };
-  if (line.busy) return { number, cause: line.cfg.type === 'fxs' ? 'USER_BUSY' : 'NORMAL_CIRCUIT_CONGESTION' };
+  if (line.busy)
+    return { number, cause: line.cfg.type === 'fxs' ? 'USER_BUSY' : 'NORMAL_CIRCUIT_CONGESTION' };
   return { line, number };
 }
 

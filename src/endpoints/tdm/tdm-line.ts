@@ -50,7 +50,8 @@ export abstract class TdmLine {
   ) {
     const p = cfg.params;
     try {
-      if (cfg.rxGainDb !== 0 || cfg.txGainDb !== 0) channel.setGains({ rxDb: cfg.rxGainDb, txDb: cfg.txGainDb });
+      if (cfg.rxGainDb !== 0 || cfg.txGainDb !== 0)
+        channel.setGains({ rxDb: cfg.rxGainDb, txDb: cfg.txGainDb });
       if (p['echo-tail-ms'] > 0) channel.setEchoCancel(p['echo-tail-ms'] * 8);
     } catch (err) {
       this.log.warn(`${this.name}: gains/echo canceller not set: ${errorMessage(err)}`);
