@@ -43,6 +43,17 @@ function firstAddress(
   return undefined;
 }
 
+/** The box's first usable IPv4 and IPv6 addresses, with loopback as the fallback. */
+export function localAddresses(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): {
+  v4: string;
+  v6: string;
+} {
+  return {
+    v4: firstAddress(interfaces, 'IPv4')?.address ?? '127.0.0.1',
+    v6: firstAddress(interfaces, 'IPv6')?.address ?? '::1',
+  };
+}
+
 /** Builds the built-in globals map. */
 export function builtinGlobals(
   opts: BuiltinGlobalOptions,

@@ -27,7 +27,7 @@ import { isCallerProfileField, newCallerProfile, type CallerProfile } from './ca
 import { SessionTable } from './session-table.js';
 import { readModulesConf } from './modules-conf.js';
 import { realTimers, type TimerHandle, type Timers } from './timers.js';
-import { localAddresses } from './local-addresses.js';
+import { localAddresses } from '../config/builtin-globals.js';
 import { AccessLists, readNetworkLists } from './acl.js';
 
 export const VERSION = '0.1.0';

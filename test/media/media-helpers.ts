@@ -7,29 +7,8 @@ import { once } from 'node:events';
 import type { MediaEngine } from '../../src/media/media-engine.js';
 import type { MediaEngineEvents } from '../../src/media/media-events.js';
 
-export function sine(freq: number, rate: number, count: number, amplitude: number): Int16Array {
-  const out = new Int16Array(count);
-  for (let i = 0; i < count; i++) out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * freq * i) / rate));
-  return out;
-}
-
-/** Frequency from the first and last rising zero crossings, interpolated between samples. */
-export function measureFrequency(s: Int16Array, rate: number): number {
-  let first = -1;
-  let last = -1;
-  let crossings = 0;
-  for (let i = 1; i < s.length; i++) {
-    const a = s[i - 1] ?? 0;
-    const b = s[i] ?? 0;
-    if (a < 0 && b >= 0) {
-      const t = i - 1 + -a / (b - a);
-      if (first < 0) first = t;
-      last = t;
-      crossings++;
-    }
-  }
-  return crossings < 2 ? 0 : ((crossings - 1) * rate) / (last - first);
-}
+// The tone generator and the zero-crossing frequency estimate are shared with the HIL suites.
+export { sine, zeroCrossingFrequency as measureFrequency } from '../../hil-test/support/signal.js';
 
 /**
  * Signal-to-noise ratio in dB of a sine of known frequency: the least-squares sine fit is the

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 #include <vector>
+#include "../../test/check.h"
 
 #include "../dtmf-inband.h"
 #include "../dtmf-rfc4733.h"
@@ -15,16 +16,6 @@
 using namespace tsw::media;
 
 namespace {
-
-int failures = 0;
-
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    if (!(cond)) {                                                           \
-      std::fprintf(stderr, "%s:%d: CHECK(%s)\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                            \
-    }                                                                        \
-  } while (0)
 
 void TestInbandRoundTrip() {
   InbandDtmfSender tx;
@@ -164,8 +155,8 @@ int main() {
   TestJitterSkip();
   TestToneDetector();
   TestCodecs();
-  if (failures != 0) {
-    std::fprintf(stderr, "%d check(s) failed\n", failures);
+  if (tsw::test::failures != 0) {
+    std::fprintf(stderr, "%d check(s) failed\n", tsw::test::failures);
     return 1;
   }
   std::printf("dsp sanitized tests passed\n");

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+#include "../../test/check.h"
 
 #include "../media-engine.h"
 #include "../memory-port.h"
@@ -18,16 +19,6 @@
 using namespace tsw::media;
 
 namespace {
-
-int failures = 0;
-
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    if (!(cond)) {                                                           \
-      std::fprintf(stderr, "%s:%d: CHECK(%s)\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                            \
-    }                                                                        \
-  } while (0)
 
 void SleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
@@ -133,8 +124,8 @@ void TestRtpLoop() {
 int main() {
   TestMemoryBridge();
   TestRtpLoop();
-  if (failures != 0) {
-    std::fprintf(stderr, "%d check(s) failed\n", failures);
+  if (tsw::test::failures != 0) {
+    std::fprintf(stderr, "%d check(s) failed\n", tsw::test::failures);
     return 1;
   }
   std::printf("media engine thread tests passed\n");

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 #include <vector>
+#include "../../test/check.h"
 
 #include "../dtmf-rfc4733.h"
 #include "../g711.h"
@@ -19,16 +20,6 @@
 using namespace tsw::media;
 
 namespace {
-
-int failures = 0;
-
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    if (!(cond)) {                                                           \
-      std::fprintf(stderr, "%s:%d: CHECK(%s)\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                            \
-    }                                                                        \
-  } while (0)
 
 std::vector<int16_t> Sine(double freq, int rate, size_t n, double amp) {
   std::vector<int16_t> v(n);
@@ -311,8 +302,8 @@ int main() {
   TestWav();
   TestToneGenerator();
   TestResampler();
-  if (failures != 0) {
-    std::fprintf(stderr, "%d check(s) failed\n", failures);
+  if (tsw::test::failures != 0) {
+    std::fprintf(stderr, "%d check(s) failed\n", tsw::test::failures);
     return 1;
   }
   std::printf("media sanitized tests passed\n");

@@ -6,9 +6,9 @@
 #include <cstring>
 #include <memory>
 
+#include "../../test/check.h"
 #include "../dahdi-abi.h"
 #include "../dahdi-driver.h"
-#include "check.h"
 #include "fake-syscalls.h"
 
 using namespace tsw::tdm;
@@ -279,8 +279,8 @@ int main() {
   TestSpanStatus();
   TestWaitForEvents();
   TestAbiNumbers();
-  if (tsw::tdm::test::failures != 0) {
-    std::fprintf(stderr, "%d checks failed\n", tsw::tdm::test::failures);
+  if (tsw::test::failures != 0) {
+    std::fprintf(stderr, "%d checks failed\n", tsw::test::failures);
     return 1;
   }
   std::printf("tdm dahdi sequence tests passed\n");

@@ -10,8 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "../../test/check.h"
 #include "../loop-card.h"
-#include "check.h"
 
 using namespace tsw::tdm;
 
@@ -280,8 +280,8 @@ int main() {
   TestFskCallerId(LoopCard::CallerIdMode::kV23, ADSI_STANDARD_CLIP);
   TestLawRoundTrip();
   TestRealTimeClock();
-  if (tsw::tdm::test::failures != 0) {
-    std::fprintf(stderr, "%d checks failed\n", tsw::tdm::test::failures);
+  if (tsw::test::failures != 0) {
+    std::fprintf(stderr, "%d checks failed\n", tsw::test::failures);
     return 1;
   }
   std::printf("tdm loop card tests passed\n");
