@@ -9,7 +9,12 @@
  *   `loops` times. The message's `Event-UUID` becomes the Application-UUID of
  *   CHANNEL_EXECUTE / CHANNEL_EXECUTE_COMPLETE so a client can match them.
  * - `hangup`: hangs the channel up with `hangup-cause` (default NORMAL_CLEARING).
- * - `unicast`, `nomedia`, `xferext`: not supported yet.
+ * - `unicast`: streams the channel's audio to a socket and plays what comes back
+ *   (local-ip, local-port, remote-ip, remote-port, transport udp|tcp, flags native);
+ *   see esl-unicast.ts for the format.
+ * - `nomedia`: asks the endpoint of the channel named by `nomedia-uuid` (default: the
+ *   sendmsg channel) to take the media out of the path; `-ERR` when it cannot.
+ * - `xferext`: not supported yet.
  *
  * On a synchronous outbound socket `sendmsg execute` is answered once the
  * application has finished; everywhere else (inbound, `async`, or an `async:
@@ -22,6 +27,7 @@ import { header, words, type EslHandler } from './command-words.js';
 import { DEFAULT_LINGER_SECS, type EslConnection } from './esl-connection.js';
 import { connectReply } from './esl-frames.js';
 import type { EslSession } from './esl-types.js';
+import { parseUnicastHeaders } from './esl-unicast.js';
 
 const NOT_CONTROLLING = '-ERR not controlling a session';
 const FORMATS = new Set(['plain', 'json', 'xml']);
@@ -71,6 +77,30 @@ async function sendmsgExecute(conn: EslConnection, session: EslSession, cmd: Esl
   conn.reply('+OK');
 }
 
+async function sendmsgUnicast(conn: EslConnection, session: EslSession, cmd: EslCommand): Promise<void> {
+  const spec = parseUnicastHeaders((name) => header(cmd, name));
+  if (typeof spec === 'string') {
+    conn.reply(`-ERR ${spec}`);
+    return;
+  }
+  if (!conn.host.unicast) {
+    conn.reply('-ERR unicast not supported here');
+    return;
+  }
+  const problem = await conn.host.unicast(session.uuid, spec);
+  conn.reply(problem === undefined ? '+OK' : `-ERR ${problem}`);
+}
+
+async function sendmsgNomedia(conn: EslConnection, session: EslSession, cmd: EslCommand): Promise<void> {
+  const uuid = header(cmd, 'nomedia-uuid')?.trim() || session.uuid;
+  if (!conn.host.nomedia) {
+    conn.reply('-ERR nomedia not supported here');
+    return;
+  }
+  const problem = await conn.host.nomedia(uuid);
+  conn.reply(problem === undefined ? '+OK' : `-ERR ${problem}`);
+}
+
 async function sendmsg(conn: EslConnection, args: string, cmd: EslCommand): Promise<void> {
   const uuid = words(args)[0];
   const session = targetSession(conn, uuid);
@@ -95,7 +125,11 @@ async function sendmsg(conn: EslConnection, args: string, cmd: EslCommand): Prom
       return;
     }
     case 'unicast':
+      await sendmsgUnicast(conn, session, cmd);
+      return;
     case 'nomedia':
+      await sendmsgNomedia(conn, session, cmd);
+      return;
     case 'xferext':
       conn.reply(`-ERR ${command} not supported yet`);
       return;

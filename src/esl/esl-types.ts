@@ -7,6 +7,7 @@ import type { EventBus } from '../core/event-bus.js';
 import type { TswEvent } from '../core/event.js';
 import type { HangupCause } from '../core/hangup-cause.js';
 import type { Logger, LogManager } from '../core/log.js';
+import type { UnicastSpec } from './esl-unicast.js';
 
 /**
  * The part of a core session the event socket drives (`sendmsg`, `myevents`,
@@ -44,6 +45,16 @@ export interface EslHost {
   findSession?(uuid: string): EslSession | undefined;
   /** True when an application of that name is registered. */
   hasApplication?(name: string): boolean;
+  /**
+   * `sendmsg` call-command `unicast`: starts streaming the channel's audio to a socket. Resolves
+   * to undefined once streaming, or to the reason it cannot (no media, socket error).
+   */
+  unicast?(uuid: string, spec: UnicastSpec): Promise<string | undefined>;
+  /**
+   * `sendmsg` call-command `nomedia`: hands the channel's endpoint a `nomedia` message. Resolves
+   * to undefined when the endpoint accepted it, or to the reason it did not.
+   */
+  nomedia?(uuid: string): Promise<string | undefined>;
 }
 
 /** event_socket.conf's settings, plus the limits that keep a bad client from hurting the core. */

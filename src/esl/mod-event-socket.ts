@@ -8,6 +8,7 @@ import { defineSchema } from '../config/schema.js';
 import { TswError } from '../core/errors.js';
 import type { TswModule } from '../core/module.js';
 import { readModuleSettings } from '../core/module-settings.js';
+import { channelControl, type ChannelControl } from './esl-channel-control.js';
 import { EslServer, isLoopback } from './esl-server.js';
 import { eslStatusApi } from './esl-status-api.js';
 import { socketApplication } from './outbound-socket.js';
@@ -54,6 +55,7 @@ export const STOCK_PASSWORD = 'ClueCon';
 
 export function createModEventSocket(): TswModule {
   let server: EslServer | undefined;
+  let control: ChannelControl | undefined;
   return {
     name: 'mod_event_socket',
     description: 'Event socket (inbound, and outbound through the socket application)',
@@ -87,6 +89,7 @@ export function createModEventSocket(): TswModule {
         }
         opts.applyInboundAcl = acl;
       }
+      control = channelControl(core, ctx.log);
       server = new EslServer(
         {
           bus: core.bus,
@@ -97,6 +100,8 @@ export function createModEventSocket(): TswModule {
           newUuid: () => core.newUuid(),
           findSession: (uuid) => core.sessions.get(uuid),
           hasApplication: (name) => core.applications.get(name) !== undefined,
+          unicast: control.unicast,
+          nomedia: control.nomedia,
         },
         opts,
       );
@@ -105,6 +110,8 @@ export function createModEventSocket(): TswModule {
       ctx.addApi(eslStatusApi(() => server));
     },
     async unload() {
+      await control?.close();
+      control = undefined;
       await server?.stop();
       server = undefined;
     },

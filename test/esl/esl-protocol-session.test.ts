@@ -119,9 +119,11 @@ test('sendmsg errors: unknown channel, unknown application, unsupported call-com
     const noApp = await c.command(`sendmsg ${uuid}\ncall-command: execute\nexecute-app-name: no_such_app`);
     assert.equal(noApp.headers['Reply-Text'], '-ERR invalid application no_such_app');
     const uni = await c.command(`sendmsg ${uuid}\ncall-command: unicast`);
-    assert.equal(uni.headers['Reply-Text'], '-ERR unicast not supported yet');
+    assert.equal(uni.headers['Reply-Text'], '-ERR unicast needs mod_media, which is not loaded');
     const nomedia = await c.command(`sendmsg ${uuid}\ncall-command: nomedia`);
-    assert.equal(nomedia.headers['Reply-Text'], '-ERR nomedia not supported yet');
+    assert.equal(nomedia.headers['Reply-Text'], '-ERR nomedia not supported by null');
+    const xfer = await c.command(`sendmsg ${uuid}\ncall-command: xferext`);
+    assert.equal(xfer.headers['Reply-Text'], '-ERR xferext not supported yet');
     const cause = await c.command(`sendmsg ${uuid}\ncall-command: hangup\nhangup-cause: NOT_A_CAUSE`);
     assert.equal(cause.headers['Reply-Text'], '-ERR invalid hangup cause NOT_A_CAUSE');
     assert.ok(t.core.sessions.get(uuid)?.channel.up, 'none of that touched the call');

@@ -22,6 +22,8 @@ declare module 'modesl' {
       subscribe(events: string | string[], cb?: (res: Event) => void): void;
       filter(header: string, value: string, cb?: (res: Event) => void): void;
       sendRecv(command: string, cb?: (res: Event) => void): void;
+      /** Sends `command` followed by one `name: value` line per header. */
+      sendRecv(command: string, headers: Record<string, string> | null, cb?: (res: Event) => void): void;
       execute(app: string, arg: string, uuid: string, cb?: (res: Event) => void): string;
       execute(app: string, arg: string, cb?: (res: Event) => void): string;
       /** Outbound mode: the CHANNEL_DATA the server got in reply to `connect`. */

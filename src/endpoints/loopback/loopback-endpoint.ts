@@ -66,6 +66,8 @@ export function createLoopbackEndpoint(core: Core): Endpoint {
       },
 
       receiveMessage(session: Session, msg: ChannelMessage): boolean {
+        // Both legs are ours and carry media through the engine; there is no media to take away.
+        if (msg.type === 'nomedia') return false;
         const peer = peerOf(session);
         if (!peer || session.channel.variables.get('loopback_leg') !== 'B') return true;
         // The b leg's progress is what the a leg's caller sees.
