@@ -247,7 +247,11 @@ function addElement(
   attr: string,
   value: string,
 ): { text: string; line: number } {
-  const attrs = step.filters.map((f) => ` ${f.attr}="${escapeAttr(f.value)}"`).join('');
+  // The set attribute wins over a filter on the same attribute (`load[@module=x]/@module x`).
+  const attrs = step.filters
+    .filter((f) => f.attr !== attr)
+    .map((f) => ` ${f.attr}="${escapeAttr(f.value)}"`)
+    .join('');
   const tag = `<${step.name}${attrs} ${attr}="${escapeAttr(value)}"/>`;
   const sibling = parent.children[parent.children.length - 1];
   const indentOf = (offset: number): string => {

@@ -25,7 +25,7 @@ import { Session } from './session.js';
 import { Channel, type CallDirection } from './channel.js';
 import { isCallerProfileField, newCallerProfile, type CallerProfile } from './caller-profile.js';
 import { SessionTable } from './session-table.js';
-import { readModulesConf } from './modules-conf.js';
+import { modulesConfProblems, readModulesConf } from './modules-conf.js';
 import { realTimers, type TimerHandle, type Timers } from './timers.js';
 import { localAddresses } from '../config/builtin-globals.js';
 import { AccessLists, readNetworkLists } from './acl.js';
@@ -128,6 +128,7 @@ export class Core {
     for (const w of tree.warnings) this.log.warn(w);
     for (const p of this.acl.load(tree)) this.log.error(`acl.conf: ${p}`);
     this.config.addValidator('acl.conf', (t) => readNetworkLists(t).problems);
+    this.config.addValidator('modules.conf', modulesConfProblems);
     this.config.onReload((t) => this.acl.load(t));
     this.dbValue = CoreDb.open({
       dbDir: this.paths.dbDir,

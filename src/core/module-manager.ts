@@ -11,6 +11,7 @@ import type { Endpoint } from './endpoint.js';
 import { TswError, errorMessage } from './errors.js';
 import type { InterfaceInfo, ModuleContext, TswModule } from './module.js';
 import { MODULE_CATALOG, resolveModuleName } from './module-catalog.js';
+import { MODULE_CONFIG_CHECKS } from './module-config-checks.js';
 
 interface LoadedModule {
   name: string;
@@ -68,6 +69,8 @@ export class ModuleManager {
     const ctx = this.context(rec);
     try {
       await module.load(ctx);
+      const declared = MODULE_CONFIG_CHECKS.get(name);
+      if (declared) ctx.addConfigCheck('configuration', await declared());
     } catch (err) {
       await this.runUndo(rec);
       throw new TswError('TSW_ERR_MODULE', `module ${name} failed to load: ${errorMessage(err)}`, {
@@ -200,6 +203,9 @@ export class ModuleManager {
         track({ type: 'dialplan', name: dp.name, description: '', syntax: '' }, () =>
           core.dialplans.remove(dp.name),
         );
+      },
+      addConfigCheck: (checkName, check) => {
+        rec.undo.push(core.config.addValidator(`${rec.name}/${checkName}`, check));
       },
       onUnload: (fn) => {
         rec.undo.push(fn);

@@ -4,6 +4,7 @@
  * context; the context records each registration so that unloading removes them
  * in reverse order, whether or not the module's own `unload` remembers to.
  */
+import type { TreeValidator } from '../config/registry.js';
 import type { ApiCommand } from './api.js';
 import type { Application, Dialplan } from './application.js';
 import type { Core } from './core.js';
@@ -19,6 +20,12 @@ export interface ModuleContext {
   addApplication(app: Application): void;
   addApi(cmd: ApiCommand): void;
   addDialplan(dialplan: Dialplan): void;
+  /**
+   * Registers a check that every configuration tree must pass before `reloadxml` or
+   * `config commit` makes it live (usually the module's own configuration, read the way
+   * load reads it). Removed at unload. readModuleSettings registers one by itself.
+   */
+  addConfigCheck(name: string, check: TreeValidator): void;
   /** Runs at unload, in reverse order of registration, after the module's own unload. */
   onUnload(fn: () => void | Promise<void>): void;
 }

@@ -38,12 +38,11 @@ export function channelControl(core: Core, log: Logger): ChannelControl {
       const session = core.sessions.get(uuid);
       if (!session?.channel.up) return `invalid session id [${uuid}]`;
       const endpoint = session.endpoint;
-      const receive = endpoint.io.receiveMessage;
-      if (!receive) return `nomedia not supported by ${endpoint.name}`;
+      if (!endpoint.io.receiveMessage) return `nomedia not supported by ${endpoint.name}`;
       // FreeSWITCH re-invites the bridged partner too (SMF_REBRIDGE); the endpoint gets its UUID.
       const msg: ChannelMessage = { type: 'nomedia', peer: session.channel.bridgedTo ?? '' };
       try {
-        const ok = await receive.call(endpoint.io, session, msg);
+        const ok = await endpoint.io.receiveMessage(session, msg);
         return ok ? undefined : `nomedia not supported by ${endpoint.name}`;
       } catch (err) {
         return `nomedia failed on ${endpoint.name}: ${errorMessage(err)}`;

@@ -5,9 +5,9 @@
  * stock password is configured.
  */
 import { defineSchema } from '../config/schema.js';
-import { TswError } from '../core/errors.js';
 import type { TswModule } from '../core/module.js';
-import { readModuleSettings } from '../core/module-settings.js';
+import { readNetworkLists } from '../core/acl.js';
+import { readModuleSettings, type SettingsCheckInput } from '../core/module-settings.js';
 import { channelControl, type ChannelControl } from './esl-channel-control.js';
 import { EslServer, isLoopback } from './esl-server.js';
 import { eslStatusApi } from './esl-status-api.js';
@@ -53,6 +53,34 @@ export const EVENT_SOCKET_SCHEMA = defineSchema({
 /** The password shipped in the default vars.xml; never accepted off loopback. */
 export const STOCK_PASSWORD = 'ClueCon';
 
+/** What the schema cannot say: no stock password off loopback, and the ACL list must exist. */
+function checkEventSocket({ values, tree, at }: SettingsCheckInput<typeof EVENT_SOCKET_SCHEMA>): string[] {
+  const problems: string[] = [];
+  const ip = values['listen-ip'];
+  if (!isLoopback(ip) && values.password === STOCK_PASSWORD) {
+    problems.push(
+      at(
+        'password',
+        `event_socket.conf: refusing to listen on ${ip} with the stock password; set a password of your own`,
+      ),
+    );
+  }
+  const acl = values['apply-inbound-acl']?.trim().toLowerCase();
+  if (acl !== undefined && acl !== '' && acl !== 'any' && acl !== 'none') {
+    const { lists } = readNetworkLists(tree);
+    if (!lists.has(acl)) {
+      const known = ['any', 'none', ...lists.keys()].sort().join(', ');
+      problems.push(
+        at(
+          'apply-inbound-acl',
+          `event_socket.conf: apply-inbound-acl names the unknown network list "${values['apply-inbound-acl'] ?? ''}" (known: ${known})`,
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
 export function createModEventSocket(): TswModule {
   let server: EslServer | undefined;
   let control: ChannelControl | undefined;
@@ -60,14 +88,8 @@ export function createModEventSocket(): TswModule {
     name: 'mod_event_socket',
     description: 'Event socket (inbound, and outbound through the socket application)',
     async load(ctx) {
-      const { values } = readModuleSettings(ctx, 'event_socket.conf', EVENT_SOCKET_SCHEMA);
+      const { values } = readModuleSettings(ctx, 'event_socket.conf', EVENT_SOCKET_SCHEMA, checkEventSocket);
       const ip = values['listen-ip'];
-      if (!isLoopback(ip) && values.password === STOCK_PASSWORD) {
-        throw new TswError(
-          'TSW_ERR_CONFIG_PARAM',
-          `event_socket.conf: refusing to listen on ${ip} with the stock password; set a password of your own`,
-        );
-      }
       const core = ctx.core;
       const opts: ConstructorParameters<typeof EslServer>[1] = {
         listenIp: ip,
@@ -80,15 +102,7 @@ export function createModEventSocket(): TswModule {
         authBlockSeconds: values['auth-block-seconds'],
       };
       const acl = values['apply-inbound-acl'];
-      if (acl !== undefined && acl !== '') {
-        if (!core.acl.has(acl)) {
-          throw new TswError(
-            'TSW_ERR_CONFIG_PARAM',
-            `event_socket.conf: apply-inbound-acl names the unknown network list "${acl}" (known: ${core.acl.names().join(', ')})`,
-          );
-        }
-        opts.applyInboundAcl = acl;
-      }
+      if (acl !== undefined && acl !== '') opts.applyInboundAcl = acl;
       control = channelControl(core, ctx.log);
       server = new EslServer(
         {

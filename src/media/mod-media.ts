@@ -6,7 +6,6 @@
  * after it has hung up its calls, so no call loses audio early.
  */
 import { defineSchema } from '../config/schema.js';
-import { TswError } from '../core/errors.js';
 import type { TswModule } from '../core/module.js';
 import { readModuleSettings } from '../core/module-settings.js';
 import { mediaApplications } from '../dialplan/apps/media-apps.js';
@@ -34,15 +33,18 @@ export function createModMedia(): TswModule {
     name: 'mod_media',
     description: 'Media engine, channel media and the media applications',
     load(ctx) {
-      const { values } = readModuleSettings(ctx, 'media.conf', MEDIA_SCHEMA);
+      const { values } = readModuleSettings(ctx, 'media.conf', MEDIA_SCHEMA, ({ values: v, at }) =>
+        v['rtp-port-min'] > v['rtp-port-max']
+          ? [
+              at(
+                'rtp-port-min',
+                `media.conf: rtp-port-min (${v['rtp-port-min']}) is above rtp-port-max (${v['rtp-port-max']}); swap them`,
+              ),
+            ]
+          : [],
+      );
       const min = values['rtp-port-min'];
       const max = values['rtp-port-max'];
-      if (min > max) {
-        throw new TswError(
-          'TSW_ERR_CONFIG_PARAM',
-          `media.conf: rtp-port-min (${min}) is above rtp-port-max (${max}); swap them`,
-        );
-      }
       engine = new MediaEngine({
         rtpPortMin: min,
         rtpPortMax: max,

@@ -95,7 +95,11 @@ async function freeUdpPort(): Promise<number> {
 async function startUnicast(uuid: string, headers: Record<string, string>): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     const localPort = await freeUdpPort();
-    const reply = await sendmsg(uuid, { 'call-command': 'unicast', 'local-port': String(localPort), ...headers });
+    const reply = await sendmsg(uuid, {
+      'call-command': 'unicast',
+      'local-port': String(localPort),
+      ...headers,
+    });
     if (reply === '+OK') return localPort;
     if (attempt >= 4 || !/EADDRINUSE/.test(reply)) throw new Error(`unicast replied ${reply}`);
   }
@@ -227,10 +231,7 @@ test('unicast errors: bad headers, a refused tcp connection, a channel without m
   const uuid = /^\+OK (\S+)/.exec(await t.api('originate null/silent &park'))?.[1];
   assert.ok(uuid);
   try {
-    assert.equal(
-      await sendmsg(uuid, { 'call-command': 'unicast' }),
-      '-ERR channel null/silent has no media',
-    );
+    assert.equal(await sendmsg(uuid, { 'call-command': 'unicast' }), '-ERR channel null/silent has no media');
   } finally {
     await t.api(`uuid_kill ${uuid}`);
   }
@@ -257,10 +258,16 @@ test('nomedia reaches an endpoint that implements it, with the bridged peer', as
   const b = t.core.sessions.get(a)?.channel.bridgedTo ?? '';
   try {
     assert.equal(await sendmsg(a, { 'call-command': 'nomedia', 'nomedia-uuid': a }), '+OK');
-    assert.deepEqual(told.get(a)?.filter((m) => m.type === 'nomedia'), [{ type: 'nomedia', peer: b }]);
+    assert.deepEqual(
+      told.get(a)?.filter((m) => m.type === 'nomedia'),
+      [{ type: 'nomedia', peer: b }],
+    );
     // Without nomedia-uuid the sendmsg channel is the one.
     assert.equal(await sendmsg(b, { 'call-command': 'nomedia' }), '+OK');
-    assert.deepEqual(told.get(b)?.filter((m) => m.type === 'nomedia'), [{ type: 'nomedia', peer: a }]);
+    assert.deepEqual(
+      told.get(b)?.filter((m) => m.type === 'nomedia'),
+      [{ type: 'nomedia', peer: a }],
+    );
     t.core.sessions.get(b)?.channel.variables.set('nomedia_breaks', 'yes');
     assert.equal(
       await sendmsg(b, { 'call-command': 'nomedia' }),
