@@ -1,22 +1,30 @@
 /**
  * The outbound event socket: the `socket` application hands a call to a modesl
- * `esl.Server`, which answers it, logs through it and hangs it up. Playback is
- * not used because there is no media engine yet; `log` stands in for it.
+ * `esl.Server`, which answers it, plays a tone to it, and hangs it up with the
+ * cause it chooses; the tone is heard on the other leg of a loopback call.
  */
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import esl from 'modesl';
+import { ChannelState } from '../../src/core/channel-state.js';
 import { parseSocketArgs } from '../../src/esl/outbound-socket.js';
-import { freePort, startTestCore, waitFor, type TestCore } from '../support/core-harness.js';
+import { freePort, TEST_MODULES, waitFor, type TestCore } from '../support/core-harness.js';
+import { mediaOf, startMediaCore } from '../media/media-core.js';
+import { firstAbove, measureFrequency, readWav } from '../media/media-helpers.js';
 
 let t: TestCore;
+const dir = mkdtempSync(join(tmpdir(), 'tsw-outbound-'));
 
 before(async () => {
-  t = await startTestCore();
+  t = await startMediaCore(55500, [...TEST_MODULES, 'mod_media']);
 });
 
 after(async () => {
   await t.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function startServer(
@@ -73,6 +81,62 @@ test('a modesl server gets the call from the socket application, answers, logs a
     assert.equal(done?.getHeader('Hangup-Cause'), 'NORMAL_CLEARING');
     await waitFor(() => notices.length > 0, 2000, 'disconnect notice');
     assert.deepEqual(notices, ['disconnect']);
+  } finally {
+    server.close();
+  }
+});
+
+test('a modesl server plays a tone to the call and hangs it up with the cause it chose', async () => {
+  const seen: string[] = [];
+  let complete: esl.Event | undefined;
+  let recorderReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (recorderReady = resolve));
+  const { port, server } = await startServer((conn) => {
+    for (const name of ['CHANNEL_EXECUTE', 'CHANNEL_EXECUTE_COMPLETE']) {
+      conn.on(`esl::event::${name}::**`, (e) => {
+        const ev = e as esl.Event;
+        seen.push(`${name}:${ev.getHeader('Application') ?? ''}`);
+      });
+    }
+    void (async () => {
+      await exec(conn, 'answer');
+      await ready;
+      complete = await exec(conn, 'playback', 'tone_stream://%(800,0,1004)');
+      conn.execute('hangup', 'CALL_REJECTED');
+    })();
+  });
+  try {
+    const res = await t.api(
+      `originate loopback/answer\\,park/default/inline '&socket(127.0.0.1:${port} full)'`,
+    );
+    const uuid = /^\+OK (\S+)\n$/.exec(res)?.[1];
+    assert.ok(uuid, res);
+    // The b leg of the loopback pair hears what the socket's call plays; record it there.
+    const b = t.core.sessions.get(t.core.sessions.get(uuid)?.getVariable('other_loopback_leg_uuid') ?? '');
+    assert.ok(b, 'the b leg exists');
+    await waitFor(() => b.channel.state === ChannelState.CS_PARK, 3000, 'b leg parked');
+    const file = join(dir, 'heard.wav');
+    const recording = b.queueApplication('record', file);
+    await waitFor(() => mediaOf(t).get(b.uuid)?.connected !== undefined, 3000, 'recorder connected');
+    recorderReady();
+    await waitFor(() => t.core.sessions.get(uuid) === undefined, 8000, 'call ended');
+    await recording;
+
+    assert.deepEqual(
+      seen.filter((s) => s.endsWith(':playback')),
+      ['CHANNEL_EXECUTE:playback', 'CHANNEL_EXECUTE_COMPLETE:playback'],
+    );
+    assert.equal(complete?.getHeader('Application-Data'), 'tone_stream://%(800,0,1004)');
+    assert.equal(complete?.getHeader('variable_playback_status'), 'SUCCESS');
+    const done = t.events.find(
+      (e) => e.name === 'CHANNEL_HANGUP_COMPLETE' && e.getHeader('Unique-ID') === uuid,
+    );
+    assert.equal(done?.getHeader('Hangup-Cause'), 'CALL_REJECTED');
+    const heard = readWav(file).samples;
+    const start = firstAbove(heard, 300);
+    assert.ok(start >= 0, 'the tone reached the other leg');
+    const f = measureFrequency(heard.subarray(start + 160, start + 4160), 8000);
+    assert.ok(Math.abs(f - 1004) / 1004 < 0.005, `heard ${f} Hz`);
   } finally {
     server.close();
   }
