@@ -27,16 +27,30 @@ export const TEST_MODULES = [
   'mod_directory',
 ];
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => res(port));
+/** Ports this process handed out already: never handed out twice, even once released. */
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port that was free a moment ago (bind to 0, read, release). Another process may still
+ * take it before the caller binds; startTestCore retries for that case, and a test that binds a
+ * port of its own should retry on EADDRINUSE the same way.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((res, rej) => {
+      const srv = createServer();
+      srv.once('error', rej);
+      srv.listen(0, '127.0.0.1', () => {
+        const addr = srv.address();
+        const p = typeof addr === 'object' && addr ? addr.port : 0;
+        srv.close(() => res(p));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 export function writeModulesConf(confDir: string, modules: readonly string[]): void {
@@ -88,6 +102,20 @@ export async function startTestCore(
   } & Partial<CoreOptions> = {},
 ): Promise<TestCore> {
   const base = opts.base ?? makeBaseDir(opts.modules);
+  // The event socket's port comes from freePort, so a parallel test process can take it between
+  // the check and the bind; the core then starts without mod_event_socket. Start again on
+  // another port when that is why it is missing.
+  for (let attempt = 1; ; attempt++) {
+    const started = await startOnce(base, opts);
+    if (!started.portTaken || attempt >= 5) return started.test;
+    await started.test.core.shutdown();
+  }
+}
+
+async function startOnce(
+  base: string,
+  opts: { globals?: Record<string, string> } & Partial<CoreOptions>,
+): Promise<{ test: TestCore; portTaken: boolean }> {
   const eslPort = await freePort();
   overrideVars(join(base, 'conf'), { event_socket_port: String(eslPort), ...opts.globals });
   const core = new Core({
@@ -99,7 +127,16 @@ export async function startTestCore(
   });
   const events: TswEvent[] = [];
   core.bus.subscribe((ev) => events.push(ev));
+  let portTaken = false;
+  const untap = core.logs.tap((r) => {
+    if (/mod_event_socket failed to load: .*EADDRINUSE/.test(r.message)) portTaken = true;
+  });
   await core.start();
+  untap();
+  return { test: testCore(core, base, eslPort, events), portTaken };
+}
+
+function testCore(core: Core, base: string, eslPort: number, events: TswEvent[]): TestCore {
   return {
     core,
     base,
