@@ -1,7 +1,8 @@
 /**
  * Tab completion for the `tsw` console. Command names come from `show api as
- * json`; arguments from the core as well: module names for load/unload/reload
- * and channel UUIDs for the uuid_* commands. Lookups are cached briefly so that
+ * json`; arguments from the core as well: module names for load/unload/reload,
+ * channel UUIDs for the uuid_* commands, and SIP profile and gateway names
+ * (from `sofia status`) for the sofia/sip commands. Lookups are cached briefly so that
  * repeated Tab presses do not flood the socket.
  */
 
@@ -43,6 +44,44 @@ export class Completer {
     return values;
   }
 
+  /** Profile and gateway names from the `sofia status` table (gateways show as `profile::gateway`). */
+  private async sipNames(kind: 'profile' | 'gateway'): Promise<string[]> {
+    const key = `sofia status/${kind}`;
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.values;
+    let values: string[] = [];
+    try {
+      const text = await this.api('sofia status');
+      for (const line of text.split('\n')) {
+        const [name = '', type = ''] = line.trim().split(/\s+/);
+        if (type !== kind) continue;
+        values.push(kind === 'gateway' ? name.slice(name.indexOf('::') + 2) : name);
+      }
+    } catch {
+      values = [];
+    }
+    this.cache.set(key, { at: Date.now(), values });
+    return values;
+  }
+
+  /** Arguments of `sofia|sip status [profile <p>|gateway <g>]` and `sofia|sip profile <p> killgw <g>`. */
+  private async sipArgs(words: string[]): Promise<string[]> {
+    const sub = (words[1] ?? '').toLowerCase();
+    if (words.length === 2) return ['status', 'profile'];
+    if (sub === 'status' && words.length === 3) return ['profile', 'gateway'];
+    if (sub === 'status' && words.length === 4) {
+      const what = (words[2] ?? '').toLowerCase();
+      if (what === 'gateway') return this.sipNames('gateway');
+      if (what === 'profile') return this.sipNames('profile');
+    }
+    if (sub === 'profile' && words.length === 3) return this.sipNames('profile');
+    if (sub === 'profile' && words.length === 4) return ['rescan', 'killgw', 'unban'];
+    if (sub === 'profile' && words.length === 5 && words[3]?.toLowerCase() === 'killgw') {
+      return this.sipNames('gateway');
+    }
+    return [];
+  }
+
   /** readline's completer contract: the candidates and the fragment they complete. */
   async complete(line: string): Promise<[string[], string]> {
     const words = line.split(/\s+/);
@@ -72,6 +111,8 @@ export class Completer {
         'registrations',
         'tasks',
       ];
+    } else if (cmd === 'sofia' || cmd === 'sip') {
+      pool = await this.sipArgs(words);
     } else if (words.length === 2 && cmd === 'config') {
       pool = ['show', 'set', 'diff', 'commit', 'confirm', 'history', 'rollback', 'abort'];
     }

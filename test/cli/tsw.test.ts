@@ -159,6 +159,28 @@ test('completion offers API names, module names after load and channel UUIDs aft
   assert.equal(asked.filter((a) => a === 'show api as json').length, 1, 'lookups are cached');
 });
 
+test('completion offers SIP profile and gateway names from sofia status', async () => {
+  const { Completer } = await import('../../src/cli/completion.js');
+  // The table mod_sip prints: profiles, then each gateway as profile::gateway.
+  const status = [
+    'Name                      Type          Data                                            State',
+    '=================================================================================================',
+    'internal                  profile       sip:mod_sip@192.0.2.1:5060                      RUNNING (0) REGS(0) BANS(0)',
+    'external                  profile       sip:mod_sip@192.0.2.1:5080                      RUNNING (0) REGS(0) BANS(0)',
+    'external::carrier1        gateway       sip:acct@carrier.example                        REGED',
+    'external::backup          gateway       sip:acct@backup.example                         NOREG',
+    '=================================================================================================',
+    '2 profiles 0 aliases',
+  ].join('\n');
+  const c = new Completer((cmd) => Promise.resolve(cmd === 'sofia status' ? status : ''));
+  assert.deepEqual(await c.complete('sofia st'), [['status'], 'st']);
+  assert.deepEqual(await c.complete('sofia status gateway '), [['backup', 'carrier1'], '']);
+  assert.deepEqual(await c.complete('sip status gateway ca'), [['carrier1'], 'ca']);
+  assert.deepEqual(await c.complete('sofia status profile e'), [['external'], 'e']);
+  assert.deepEqual(await c.complete('sofia profile i'), [['internal'], 'i']);
+  assert.deepEqual(await c.complete('sofia profile external killgw b'), [['backup'], 'b']);
+});
+
 test(
   'interactive tsw says when the connection is lost and reconnects to a restarted core',
   { skip: hasTmux ? false : 'tmux is not installed' },
