@@ -11,13 +11,14 @@
  * - `noevents` turns delivery off and forgets every name.
  *
  * Event names are matched case-insensitively and may carry FreeSWITCH's
- * `SWITCH_EVENT_` prefix. A name this core never fires is still accepted, so a
- * client written for FreeSWITCH that subscribes to, say, PRESENCE_IN works.
+ * `SWITCH_EVENT_` prefix. A FreeSWITCH name this core never fires is still
+ * accepted, so a client written for FreeSWITCH that subscribes to, say,
+ * PRESENCE_IN works; a word that is no event name is ignored (and counts for
+ * nothing, so `event plain BOGUS` gets `-ERR no keywords supplied`).
  */
 import type { TswEvent } from '../core/event.js';
 import type { EventFormat } from './esl-types.js';
-
-const NAME_RE = /^[A-Z0-9_]+$/;
+import { isSubscribableEvent } from './freeswitch-event-names.js';
 
 function normalize(word: string): string {
   const up = word.toUpperCase();
@@ -52,7 +53,7 @@ export class EventSubscription {
         return;
       }
       const name = normalize(w);
-      if (!NAME_RE.test(name)) return;
+      if (!isSubscribableEvent(name)) return;
       keys += 1;
       if (name === 'ALL') {
         this.all = true;
@@ -80,7 +81,7 @@ export class EventSubscription {
         continue;
       }
       const name = normalize(w);
-      if (!NAME_RE.test(name)) continue;
+      if (!isSubscribableEvent(name)) continue;
       keys += 1;
       if (name === 'CUSTOM') {
         custom = true;

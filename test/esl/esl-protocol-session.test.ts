@@ -261,6 +261,8 @@ test('unknown or malformed commands get -ERR replies and the connection stays us
       ['log loud', '-ERR invalid log level'],
       ['noevents', '-ERR not listening for events'],
       ['event', '-ERR no keywords supplied'],
+      ['event plain NOT_AN_EVENT', '-ERR no keywords supplied'],
+      ['nixevent NOT_AN_EVENT', '-ERR no keywords supplied'],
       ['filter onlyheader', '-ERR invalid syntax'],
       ['sendmsg', '-ERR invalid session id []'],
     ];
