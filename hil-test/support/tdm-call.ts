@@ -76,8 +76,9 @@ async function party(start: (rtpPort: number) => SippRun | Promise<SippRun>): Pr
   }
 }
 
+/** The channel on port `tdm/<span>/<chan>`: an outbound FXO leg's name also holds the number. */
 function sessionNamed(t: TdmHilCore, name: string): Session | undefined {
-  return t.core.sessions.list().find((s) => s.channel.name === name);
+  return t.core.sessions.list().find((s) => s.channel.name === name || s.channel.name.startsWith(`${name}/`));
 }
 
 /** Text for failures: the ports, the sessions and both SIPp outputs. */
@@ -95,15 +96,35 @@ export async function describeCall(
 }
 
 /**
- * Starts the callee, then a caller that dials a number the dialplan sends out of `pair`'s FXO
- * port (`9<index>` + {@link DIALLED}). Resolves once both RTP peers hear the core.
+ * Starts the callee, then a caller that dials a number the dialplan sends out of pair `index`'s
+ * FXO port (`9<index>` + `digits`). Resolves once both RTP peers hear the core.
  */
-export async function callThroughFxo(
+export function callThroughFxo(
   t: TdmHilCore,
   index: number,
   digits: string,
-  o: { callerHoldMs: number; calleeHoldMs: number; name?: string; number?: string },
+  o: CallOptions,
 ): Promise<LoopCall> {
+  return placeCall(t, `9${index}${digits}`, o);
+}
+
+/**
+ * Starts the callee, then a caller that dials `8<index>`: the dialplan rings pair `index`'s FXS
+ * port, whose caller ID and ringing reach the wired FXO port, which routes to the callee.
+ */
+export function callThroughFxs(t: TdmHilCore, index: number, o: CallOptions): Promise<LoopCall> {
+  return placeCall(t, `8${index}`, o);
+}
+
+export interface CallOptions {
+  callerHoldMs: number;
+  calleeHoldMs: number;
+  /** The caller's display name and number (From). */
+  name?: string;
+  number?: string;
+}
+
+async function placeCall(t: TdmHilCore, service: string, o: CallOptions): Promise<LoopCall> {
   const callee = await party((rtpPort) =>
     sippCallee({ port: t.calleePort, rtpPort, ringMs: 200, holdMs: o.calleeHoldMs }),
   );
@@ -120,7 +141,7 @@ export async function callThroughFxo(
     caller = await party((rtpPort) =>
       sippCaller({
         switchPort: t.sipPort,
-        service: `9${index}${digits}`,
+        service,
         rtpPort,
         number: o.number ?? '5550100',
         name: o.name ?? 'HIL Caller',
@@ -130,7 +151,7 @@ export async function callThroughFxo(
     const c = caller;
     await until(
       () => c.rtp.latched && callee.rtp.latched,
-      15_000,
+      20_000,
       () => `RTP from the core to both SIP peers (caller ${c.rtp.latched}, callee ${callee.rtp.latched})`,
     ).catch(async (err: unknown) => {
       throw new Error(`${(err as Error).message}\n${await describeCall(t, { caller: c, callee })}`);
@@ -141,7 +162,7 @@ export async function callThroughFxo(
       sipIn: () =>
         t.core.sessions
           .list()
-          .find((s) => s.channel.name.startsWith('sofia/') || s.channel.name.startsWith('sip/')),
+          .find((s) => s.channel.name.startsWith('sofia/') && s.channel.direction === 'inbound'),
       onPort: (key) => sessionNamed(t, `tdm/${key}`),
       close,
     };
@@ -149,6 +170,16 @@ export async function callThroughFxo(
     await close();
     throw err;
   }
+}
+
+/** The INVITE a SIPp callee received: its From display name and user. */
+export function inviteFrom(callee: Party): { name: string; user: string; header: string } {
+  const text = callee.sipp.messages();
+  const invite = text.slice(text.indexOf('INVITE sip:'));
+  const header = /^From:\s*(.*)$/im.exec(invite)?.[1]?.trim() ?? '';
+  const name = /^"([^"]*)"/.exec(header)?.[1] ?? /^([^<"]+?)\s*</.exec(header)?.[1] ?? '';
+  const user = /sips?:([^@;>]+)@/.exec(header)?.[1] ?? '';
+  return { name, user, header };
 }
 
 /** Resolves when `s` hangs up (at once if it has). */

@@ -43,6 +43,8 @@ export interface TdmHilOptions {
   fxsLoopDrop?: boolean;
   /** `echo-tail-ms` of the FXO ports (default 0: off). */
   fxoEchoTailMs?: number;
+  /** FXO `rings-before-answer` (default 1). */
+  fxoRings?: number;
   /** Give the loop card the rig's hybrid echo (`loop-echo-delay-ms`, `loop-echo-erl-db`). */
   loopEcho?: boolean;
 }
@@ -94,6 +96,7 @@ export function tdmConfXml(rig: TdmRig, o: TdmHilOptions): string {
         `      <channels range="${pairs.map((p) => p.fxo).join(',')}" type="fxo" group="hil_lines">`,
         `        ${param('context', 'hil_fxo')}`,
         `        ${param('dial-delay', 500)}`,
+        `        ${param('rings-before-answer', o.fxoRings ?? 1)}`,
         `        ${param('dtmf-duration', 80)}`,
         `        ${param('disconnect-supervision', o.fxoDisconnect ?? 'loop-drop')}`,
         `        ${param('echo-tail-ms', o.fxoEchoTailMs ?? 0)}`,
@@ -178,6 +181,18 @@ export async function startTdmHilCore(rig: TdmRig, o: TdmHilOptions): Promise<Td
   writeFileSync(join(conf, 'autoload_configs', 'tdm.conf.xml'), tdmConfXml(rig, o));
   writeFileSync(join(conf, 'dialplan', 'hil_tdm.xml'), dialplanXml(rig.pairs, calleePort));
   const tc = await startTestCore({ base, globals: { domain: '127.0.0.1' } });
+  for (const name of ['mod_media', 'mod_tdm', 'mod_sip']) {
+    if (tc.core.modules.isLoaded(name)) continue;
+    // The core logs a module that fails and goes on; loading it again gives the test the reason.
+    let reason = 'not loaded';
+    try {
+      await tc.core.modules.load(name);
+    } catch (err) {
+      reason = (err as Error).message;
+    }
+    await tc.stop();
+    throw new Error(`the core for the TDM loopback has no ${name}: ${reason}`);
+  }
   return Object.assign(tc, { rig, sipPort, calleePort });
 }
 
