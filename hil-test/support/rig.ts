@@ -50,7 +50,7 @@ export function loadRig(): HilRig | null {
   try {
     rig = JSON.parse(readFileSync(file, 'utf8')) as HilRig;
   } catch (err) {
-    throw new Error(`rig file ${file}: ${(err as Error).message}`);
+    throw new Error(`rig file ${file}: ${(err as Error).message}`, { cause: err });
   }
   if (rig.tdm !== undefined) checkTdmRig(rig.tdm, file);
   return rig;
