@@ -16,6 +16,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeBaseDir, startTestCore, type TestCore } from '../../test/support/core-harness.js';
 import { writeMediaConf } from '../../test/media/media-core.js';
+import { lineStates } from '../../test/tdm/endpoint-core.js';
 import { freeSipPort, freeUdpPort } from '../../test/sip/endpoint/sip-fixture.js';
 import { spanPorts, type TdmRig, type TdmRigPair } from './rig.js';
 
@@ -197,17 +198,7 @@ export async function startTdmHilCore(rig: TdmRig, o: TdmHilOptions): Promise<Td
 }
 
 /** Line state of every configured port, `span/chan` → state, from `tdm show channels`. */
-export async function lineStates(t: TestCore): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const text = await t.api('tdm show channels');
-  for (const row of text.split('\n').slice(1)) {
-    const cols = row.trim().split(/\s+/);
-    if (cols.length > 4 && /^\d+$/.test(cols[0] ?? '') && /^\d+$/.test(cols[1] ?? '')) {
-      out.set(`${cols[0]}/${cols[1]}`, cols[3] ?? '');
-    }
-  }
-  return out;
-}
+export { lineStates };
 
 /** The FXS and FXO keys of a pair in {@link lineStates}. */
 export function pairKeys(p: TdmRigPair): { fxs: string; fxo: string } {

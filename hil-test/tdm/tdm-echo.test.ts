@@ -19,9 +19,9 @@ const pending = 'pending' in target ? target.pending : undefined;
 const rig: TdmRig | undefined = 'rig' in target ? target.rig : undefined;
 
 const TALK_DBM0 = -10;
-const TALK_MS = 8000;
-/** Echo is measured over the last seconds of talk, when the canceller has had 5 s to converge. */
-const MEASURE_MS = 2000;
+const TALK_MS = 10_000;
+/** Echo is measured over the last 3 s of talk, when the canceller has had 7 s to converge. */
+const MEASURE_MS = 3000;
 const BOUND_DBM0 = -30;
 
 let t: TdmHilCore | undefined;
