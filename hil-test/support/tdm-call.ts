@@ -222,7 +222,7 @@ export async function toneAcross(
   to: RtpPeer,
   sentDbm0: number,
   ms = 1200,
-): Promise<{ freq: number; level: number; otherDb: number }> {
+): Promise<{ freq: number; level: number; otherDb: number; gapMs: number }> {
   const mark = to.received;
   from.play(sine(1004, 8000, (8000 * ms) / 1000, dbm0Amplitude(sentDbm0)));
   await sleep(ms + 400);
@@ -237,7 +237,7 @@ export async function toneAcross(
     }
   }
   if (start < 0 || start + 160 + 4000 > got.length) {
-    return { freq: 0, level: -99, otherDb: 0 };
+    return { freq: 0, level: -99, otherDb: 0, gapMs: 0 };
   }
   const mid = got.subarray(start + 1600, start + 1600 + 4000);
   const level = toneLevelDbm0(mid, 1004);
@@ -245,7 +245,14 @@ export async function toneAcross(
   const total = levelDbm0(mid);
   const otherPower = 10 ** (total / 10) - 10 ** (level / 10);
   const otherDb = otherPower > 0 ? 10 * Math.log10(otherPower) - level : -99;
-  return { freq: frequencyOf(mid), level, otherDb };
+  // Longest run of samples near zero: a sine crosses zero in one sample, so 2 ms is a dropout.
+  let run = 0;
+  let longest = 0;
+  for (const x of mid) {
+    run = Math.abs(x) < 200 ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return { freq: frequencyOf(mid), level, otherDb, gapMs: longest / 8 };
 }
 
 /** ITU-T Q.23 row and column frequencies. */
