@@ -83,13 +83,19 @@ export interface BenchCore {
   stop(): Promise<void>;
 }
 
-/** Copies conf/ into a fresh temp dir, picks a port for the event socket and starts a core. */
-export async function bootBenchCore(): Promise<BenchCore> {
+/**
+ * Copies conf/ into a fresh temp dir, picks a port for the event socket and starts a core with
+ * `modules` (default {@link BENCH_MODULES}); `prepare` may rewrite the copied conf/ first.
+ */
+export async function bootBenchCore(
+  opts: { modules?: readonly string[]; prepare?: (confDir: string) => void | Promise<void> } = {},
+): Promise<BenchCore> {
   const base = mkdtempSync(join(tmpdir(), 'tsw-bench-'));
   const confDir = join(base, 'conf');
   try {
     cpSync(join(REPO_ROOT, 'conf'), confDir, { recursive: true });
-    writeModulesConf(confDir, BENCH_MODULES);
+    writeModulesConf(confDir, opts.modules ?? BENCH_MODULES);
+    await opts.prepare?.(confDir);
     const eslPort = await freePort();
     pinEventSocketPort(confDir, eslPort);
     const core = new Core({

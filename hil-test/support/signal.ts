@@ -92,3 +92,40 @@ export function findDelay(recording: Int16Array, reference: Int16Array): { lag: 
   }
   return best;
 }
+
+/**
+ * Speech-like test signal: Gaussian noise through resonators at 500, 1500 and 2500 Hz with a 4 Hz
+ * syllable envelope, scaled to `rmsAmplitude`. An echo canceller adapts on it as on speech, which
+ * a steady tone would not exercise (a sine is a single point of the echo path's response).
+ */
+export function pseudoSpeech(rate: number, count: number, rmsAmplitude: number, seed = 1): Int16Array {
+  let state = seed >>> 0 || 1;
+  const uniform = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state + 0.5) / 4294967296;
+  };
+  const gauss = (): number => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const resonators = [500, 1500, 2500].map((f) => {
+    const r = 0.95;
+    return { a1: 2 * r * Math.cos((2 * Math.PI * f) / rate), a2: -r * r, y1: 0, y2: 0 };
+  });
+  const raw = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const x = gauss();
+    let y = 0;
+    for (const res of resonators) {
+      const v = x + res.a1 * res.y1 + res.a2 * res.y2;
+      res.y2 = res.y1;
+      res.y1 = v;
+      y += v;
+    }
+    raw[i] = y * (0.6 + 0.4 * Math.sin((2 * Math.PI * 4 * i) / rate));
+  }
+  let sum = 0;
+  for (const v of raw) sum += v * v;
+  const scale = rmsAmplitude / Math.sqrt(sum / Math.max(1, count));
+  const out = new Int16Array(count);
+  for (let i = 0; i < count; i++)
+    out[i] = Math.max(-32768, Math.min(32767, Math.round((raw[i] ?? 0) * scale)));
+  return out;
+}
