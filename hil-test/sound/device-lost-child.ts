@@ -1,12 +1,14 @@
 /**
  * Run by sound-loopback.test.ts in its own process: builds a private loopback, opens both
  * directions, kills the PulseAudio daemon and reports the device-lost events as one JSON line.
- * Ends by killing itself: naudiodon leaves a thread-pool thread waiting on the dead output for
- * good, and a normal exit (process.exit included) joins the thread pool and would hang.
+ * With our PortAudio addon it then simply returns, and the parent checks that the process ended
+ * by itself. With naudiodon it kills itself: naudiodon leaves a thread-pool thread waiting on the
+ * dead output for good, and a normal exit would hang.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findDevice, NaudiodonSoundSystem, type SoundDeviceLost } from '../../src/sound/index.js';
+import { findDevice, type SoundDeviceLost } from '../../src/sound/index.js';
+import { makeSoundSystem, soundBindingName } from './sound-binding.js';
 import { sleep } from './sound-capture.js';
 import { setupSoundLoopback } from './sound-loopback.js';
 
@@ -19,7 +21,7 @@ const { loop } = made;
 const lost: (SoundDeviceLost & { direction: string; afterMs: number })[] = [];
 let killedAt = 0;
 try {
-  const sys = new NaudiodonSoundSystem({ closeTimeoutMs: 500 });
+  const sys = makeSoundSystem(500);
   const list = sys.listDevices();
   const input = await sys.openInput({
     deviceId: findDevice(list, loop.input)?.id ?? -1,
@@ -45,13 +47,16 @@ try {
   process.kill(loop.daemonPid, 'SIGKILL');
   // The watchdog allows 5 s after opening, then `stallMs`.
   for (let i = 0; i < 160 && lost.length < 2; i++) await sleep(50);
+  const closing = Date.now();
   await Promise.all([input.close(), output.close()]);
-  report({ lost, states: [input.state, output.state] });
+  report({ lost, states: [input.state, output.state], closeMs: Date.now() - closing });
 } catch (err) {
   report({ error: String(err), lost });
 }
 
 function report(what: object): void {
   loop.teardown();
-  process.stdout.write(`${JSON.stringify(what)}\n`, () => process.kill(process.pid, 'SIGKILL'));
+  process.stdout.write(`${JSON.stringify({ ...what, binding: soundBindingName() })}\n`, () => {
+    if (soundBindingName() === 'naudiodon') process.kill(process.pid, 'SIGKILL');
+  });
 }
