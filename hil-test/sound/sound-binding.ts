@@ -1,7 +1,8 @@
 /**
  * Which real sound binding the HIL suites exercise: `TSW_SOUND_BINDING=portaudio` (our addon,
  * the default) or `naudiodon`. `TSW_SOUND_MAX_QUEUE` sets naudiodon's `maxQueue`;
- * `TSW_SOUND_DEVICE_FRAMES` sets the addon's `deviceQueueFrames`.
+ * `TSW_SOUND_DEVICE_FRAMES` sets the addon's `deviceQueueFrames` and `TSW_SOUND_LATENCY` its
+ * `suggestedLatency` (seconds).
  */
 import { NaudiodonSoundSystem, PortAudioSoundSystem, type SoundSystem } from '../../src/sound/index.js';
 
@@ -20,8 +21,10 @@ export function makeSoundSystem(closeTimeoutMs?: number): SoundSystem {
     });
   }
   const deviceQueueFrames = Number(process.env.TSW_SOUND_DEVICE_FRAMES ?? '') || undefined;
+  const suggestedLatency = Number(process.env.TSW_SOUND_LATENCY ?? '') || undefined;
   return new PortAudioSoundSystem({
     ...(deviceQueueFrames ? { deviceQueueFrames } : {}),
+    ...(suggestedLatency ? { suggestedLatency } : {}),
     ...(closeTimeoutMs ? { closeTimeoutMs } : {}),
   });
 }
