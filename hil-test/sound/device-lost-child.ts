@@ -5,6 +5,7 @@
  * by itself. With naudiodon it kills itself: naudiodon leaves a thread-pool thread waiting on the
  * dead output for good, and a normal exit would hang.
  */
+import { pbkdf2 } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findDevice, type SoundDeviceLost } from '../../src/sound/index.js';
@@ -43,13 +44,19 @@ try {
   // Only a loss after the kill counts: wait until audio flows both ways first.
   for (let i = 0; i < 60 && (heard < 5 || output.stats().framesOut < 5); i++) await sleep(50);
   if (lost.length > 0 || heard < 5) throw new Error(`no audio before the kill (heard ${heard} frames)`);
+  // The parent runs this with UV_THREADPOOL_SIZE=1: work queued on the libuv pool finishes only
+  // if no open stream holds the pool's one thread.
+  const poolFree = await Promise.race([
+    new Promise<boolean>((resolve) => pbkdf2('x', 'y', 1, 16, 'sha256', () => resolve(true))),
+    sleep(3000).then(() => false),
+  ]);
   killedAt = Date.now();
   process.kill(loop.daemonPid, 'SIGKILL');
   // The watchdog allows 5 s after opening, then `stallMs`.
   for (let i = 0; i < 160 && lost.length < 2; i++) await sleep(50);
   const closing = Date.now();
   await Promise.all([input.close(), output.close()]);
-  report({ lost, states: [input.state, output.state], closeMs: Date.now() - closing });
+  report({ lost, states: [input.state, output.state], closeMs: Date.now() - closing, poolFree });
 } catch (err) {
   report({ error: String(err), lost });
 }

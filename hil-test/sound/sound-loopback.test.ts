@@ -221,6 +221,7 @@ test('losing the PulseAudio server mid-stream raises device-lost on both streams
   const child = join(dirname(fileURLToPath(import.meta.url)), 'device-lost-child.js');
   const res = spawnSync(process.execPath, [child], {
     encoding: 'utf8',
+    env: { ...process.env, UV_THREADPOOL_SIZE: '1' },
     timeout: 25000,
     killSignal: 'SIGKILL',
   });
@@ -231,6 +232,7 @@ test('losing the PulseAudio server mid-stream raises device-lost on both streams
     error?: string;
     lost: { direction: string; reason: string; afterMs: number }[];
     closeMs?: number;
+    poolFree?: boolean;
   };
   if (report.skip) {
     t.skip(report.skip);
@@ -246,5 +248,11 @@ test('losing the PulseAudio server mid-stream raises device-lost on both streams
   if (soundBindingName() === 'portaudio') {
     assert.equal(res.signal, null, 'the child ended by itself, without a signal');
     assert.equal(res.status, 0, 'the child exited normally');
+    assert.equal(report.poolFree, true, 'open streams left the libuv thread pool free');
+    assert.deepEqual(
+      res.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('{')),
+      [],
+      'nothing but the report was printed to stdout',
+    );
   }
 });

@@ -1,4 +1,7 @@
 /**
+ * The former sound binding, kept for comparison: PortAudioSoundSystem (portaudio-sound.ts)
+ * replaces it, and naudiodon is no longer a dependency (docs/sound.md, "Why not naudiodon").
+ *
  * The sound binding on PortAudio, through the `naudiodon` package (its own prebuilt PortAudio
  * with the ALSA and OSS host APIs; PulseAudio is reached through ALSA's `pulse` plugin).
  *
@@ -93,7 +96,8 @@ export function loadNaudiodon(): NaudiodonModule {
     throw new TswError(
       'TSW_ERR_NATIVE',
       'sound devices need the naudiodon package and its PortAudio library, and they failed to load ' +
-        `(run npm install naudiodon; it needs libasound2 at run time): ${errorMessage(err)}`,
+        `(it is no longer a dependency: use PortAudioSoundSystem, or npm install --no-save naudiodon ` +
+        `to compare; it needs libasound2 at run time): ${errorMessage(err)}`,
       { cause: err },
     );
   }
