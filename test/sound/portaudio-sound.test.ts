@@ -107,6 +107,17 @@ test('a close PortAudio never finishes resolves after closeTimeoutMs and strands
   assert.equal(native.refs, 0, 'a stranded stream does not keep the process alive');
 });
 
+test('a close PortAudio fails still resolves, and the stream it kept is stranded', async () => {
+  const native = new FakePortAudio();
+  const sys = new PortAudioSoundSystem({ native });
+  const output = await sys.openOutput({ deviceId: 0, sampleRate: 8000 });
+  native.closeError = 'PortAudio is busy';
+  await output.close();
+  assert.equal(output.state, 'closed');
+  assert.deepEqual(sys.info(), { version: 'fake', stranded: 1, openStreams: 1 });
+  assert.equal(native.refs, 0);
+});
+
 test('a rescan is refused while a stream is open, and reports changes once all are closed', async () => {
   const native = new FakePortAudio();
   const sys = new PortAudioSoundSystem({ native });

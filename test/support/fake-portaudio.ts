@@ -43,6 +43,8 @@ export class FakePortAudio implements PortAudioNative {
   openError: string | null = null;
   /** When true, closing never returns (a host API stuck on a dead device). */
   hangClose = false;
+  /** When set, closing fails with this text and PortAudio keeps the stream. */
+  closeError: string | null = null;
   #dispatch: PortAudioDispatcher = () => {};
   #nextId = 1;
 
@@ -97,13 +99,16 @@ export class FakePortAudio implements PortAudioNative {
   startClose(id: number): number {
     const s = this.#stream(id);
     if (this.hangClose && s.opened) return this.#nextId++;
+    if (this.closeError && s.opened) return this.#job(this.closeError);
     s.closed = true;
     s.status.active = 0;
     return this.#job(null);
   }
 
   destroyStream(id: number): void {
-    this.#stream(id).destroyed = true;
+    const s = this.#stream(id);
+    if (s.opened && !s.closed) throw new Error('sound stream is still open');
+    s.destroyed = true;
   }
 
   abandonStream(id: number): number {
