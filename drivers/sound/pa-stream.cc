@@ -1,5 +1,7 @@
 #include "pa-stream.h"
 
+#include <pa_linux_alsa.h>
+
 #include <chrono>
 #include <cstring>
 
@@ -20,6 +22,18 @@ std::string PaText(PaError err) { return Pa_GetErrorText(err); }
 std::string PaSoundStream::Open() {
   const PaDeviceInfo* info = Pa_GetDeviceInfo(spec_.device);
   if (info == nullptr) return "no PortAudio device " + std::to_string(spec_.device);
+  const PaHostApiInfo* api = Pa_GetHostApiInfo(info->hostApi);
+  if (spec_.realtime && api != nullptr && api->type == paALSA) {
+    // SCHED_FIFO needs the right to it (root, CAP_SYS_NICE or an rtprio limit); without it the
+    // callback thread cannot start, so the stream is opened again at normal priority.
+    if (OpenOnce(true).empty()) return "";
+  }
+  return OpenOnce(false);
+}
+
+std::string PaSoundStream::OpenOnce(bool realtime) {
+  const PaDeviceInfo* info = Pa_GetDeviceInfo(spec_.device);
+  if (info == nullptr) return "no PortAudio device " + std::to_string(spec_.device);
   PaStreamParameters params;
   std::memset(&params, 0, sizeof(params));
   params.device = spec_.device;
@@ -35,6 +49,7 @@ std::string PaSoundStream::Open() {
                               spec_.sample_rate, spec_.frames_per_buffer, paClipOff,
                               &PaSoundStream::Callback, this);
   if (err != paNoError) return "Pa_OpenStream: " + PaText(err);
+  if (realtime) PaAlsa_EnableRealtimeScheduling(pa, 1);
   err = Pa_SetStreamFinishedCallback(pa, &PaSoundStream::Finished);
   if (err == paNoError) err = Pa_StartStream(pa);
   if (err != paNoError) {
@@ -45,6 +60,7 @@ std::string PaSoundStream::Open() {
     input_latency_ = si->inputLatency;
     output_latency_ = si->outputLatency;
   }
+  realtime_ = realtime;
   pa_.store(pa, std::memory_order_release);
   return "";
 }

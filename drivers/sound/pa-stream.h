@@ -28,6 +28,7 @@ struct PaStreamSpec {
   unsigned long frames_per_buffer = 160;  // NOLINT(runtime/int): PortAudio's type
   size_t ring_samples = 1600;
   double suggested_latency = -1;  // seconds; negative picks the device's low latency
+  bool realtime = false;          // ALSA: run the callback thread under SCHED_FIFO if allowed
 };
 
 class PaSoundStream {
@@ -50,6 +51,8 @@ class PaSoundStream {
   // Frees the stream (Pa_CloseStream). The caller serialises this with other PortAudio calls.
   std::string Close();
 
+  // Whether the callback thread got real-time scheduling (ALSA only).
+  bool realtime() const { return realtime_; }
   bool opened() const { return pa_.load(std::memory_order_acquire) != nullptr; }
   // Pa_IsStreamActive: 1 active, 0 stopped, negative on error; 0 before Open and after Close.
   int Active() const;
@@ -78,12 +81,14 @@ class PaSoundStream {
                       void* self);
   static void Finished(void* self);
   void Notify(StreamEvent event);
+  std::string OpenOnce(bool realtime);
 
   const int id_;
   const PaStreamSpec spec_;
   SampleRing ring_;
   const NotifyFn notify_;
   std::atomic<PaStream*> pa_{nullptr};
+  bool realtime_ = false;
   double input_latency_ = 0;
   double output_latency_ = 0;
   std::atomic<bool> pending_{false};

@@ -290,7 +290,8 @@ Napi::Value StartRescan(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), id);
 }
 
-// createStream({ input, deviceId, sampleRate, framesPerBuffer, ringSamples, suggestedLatency })
+// createStream({ input, deviceId, sampleRate, framesPerBuffer, ringSamples, suggestedLatency,
+//                realtime })
 Napi::Value CreateStream(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "options");
@@ -312,6 +313,7 @@ Napi::Value CreateStream(const Napi::CallbackInfo& info) {
   spec.frames_per_buffer = static_cast<unsigned long>(frames);  // NOLINT(runtime/int)
   spec.ring_samples = static_cast<size_t>(ring);
   spec.suggested_latency = num("suggestedLatency");
+  spec.realtime = o.Get("realtime").ToBoolean().Value();
   Globals& g = G();
   const int id = g.next_id++;
   g.streams[id] = std::make_shared<PaSoundStream>(id, spec, &NotifyStream);
@@ -410,6 +412,7 @@ Napi::Value StreamStatus(const Napi::CallbackInfo& info) {
   o.Set("outputUnderflows", static_cast<double>(c.output_underflows));
   o.Set("inputLatency", s->input_latency());
   o.Set("outputLatency", s->output_latency());
+  o.Set("realtime", s->realtime());
   return o;
 }
 

@@ -2,7 +2,7 @@
  * Which real sound binding the HIL suites exercise: `TSW_SOUND_BINDING=portaudio` (our addon,
  * the default) or `naudiodon`. `TSW_SOUND_MAX_QUEUE` sets naudiodon's `maxQueue`;
  * `TSW_SOUND_DEVICE_FRAMES` sets the addon's `deviceQueueFrames` and `TSW_SOUND_LATENCY` its
- * `suggestedLatency` (seconds).
+ * `suggestedLatency` (seconds); `TSW_SOUND_REALTIME=0` turns its real-time callback thread off.
  */
 import { NaudiodonSoundSystem, PortAudioSoundSystem, type SoundSystem } from '../../src/sound/index.js';
 
@@ -25,6 +25,7 @@ export function makeSoundSystem(closeTimeoutMs?: number): SoundSystem {
   return new PortAudioSoundSystem({
     ...(deviceQueueFrames ? { deviceQueueFrames } : {}),
     ...(suggestedLatency ? { suggestedLatency } : {}),
+    realtime: process.env.TSW_SOUND_REALTIME !== '0',
     ...(closeTimeoutMs ? { closeTimeoutMs } : {}),
   });
 }

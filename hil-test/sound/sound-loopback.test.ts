@@ -118,7 +118,9 @@ async function toneRoundTrip(
     const mark = await playAndMark(output, rec, sine(1000, rate, rate, amplitude));
     await sleep(400);
     rec.stop();
-    const stats = `input ${JSON.stringify(input.stats())} output ${JSON.stringify(output.stats())}`;
+    const stats =
+      `input ${JSON.stringify(input.stats())} output ${JSON.stringify(output.stats())}` +
+      deviceStatus(input, output);
     assert.ok(output.stats().queued <= output.stats().queueCap);
     await Promise.all([output.close(), input.close()]);
     const got = rec.samples();
@@ -139,6 +141,19 @@ async function toneRoundTrip(
   } finally {
     await Promise.all([output.close(), input.close()]);
   }
+}
+
+/** The PortAudio addon's own counters, when the binding has them (read after closing). */
+function deviceStatus(...streams: object[]): string {
+  const parts = streams.map((s) => {
+    if (!('deviceStatus' in s) || typeof s.deviceStatus !== 'function') return null;
+    const st = (s.deviceStatus as () => Record<string, number>)();
+    return (
+      `${st.realtime ? 'SCHED_FIFO' : 'normal priority'}, ring over/under ${st.ringOverrunSamples}/${st.ringUnderrunSamples} samples, ` +
+      `PortAudio overflows/underflows ${st.inputOverflows}/${st.outputUnderflows}`
+    );
+  });
+  return parts.some((p) => p) ? `; addon: in ${parts[0]}; out ${parts[1]}` : '';
 }
 
 const toneGood = (r: ToneResult): boolean =>

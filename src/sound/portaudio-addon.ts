@@ -33,6 +33,8 @@ export interface PortAudioStreamSpec {
   ringSamples: number;
   /** Seconds; negative picks the device's default low latency. */
   suggestedLatency: number;
+  /** ALSA: run the callback thread under SCHED_FIFO when allowed (else at normal priority). */
+  realtime: boolean;
 }
 
 export interface PortAudioStreamStatus {
@@ -54,6 +56,8 @@ export interface PortAudioStreamStatus {
   /** Seconds, as PortAudio reports them for the open stream. */
   inputLatency: number;
   outputLatency: number;
+  /** The callback thread got real-time scheduling. */
+  realtime: boolean;
 }
 
 export type PortAudioDispatcher = (kind: string, id: number, arg?: unknown) => void;

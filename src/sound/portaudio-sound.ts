@@ -23,6 +23,7 @@ import {
   type PortAudioDevice,
   type PortAudioHub,
   type PortAudioNative,
+  type PortAudioStreamStatus,
 } from './portaudio-addon.js';
 import {
   checkDeviceFits,
@@ -48,6 +49,11 @@ export interface PortAudioSoundOptions {
   deviceQueueFrames?: number;
   /** PortAudio's suggested latency in seconds (default: each device's default low latency). */
   suggestedLatency?: number;
+  /**
+   * Run PortAudio's callback thread under SCHED_FIFO (ALSA host API; default true). Needs root,
+   * CAP_SYS_NICE or an rtprio limit; without them the stream runs at normal priority.
+   */
+  realtime?: boolean;
   /** How long opening may take (default 5000 ms). */
   openTimeoutMs?: number;
   /** How long close() waits for PortAudio to let go of a stream (default 1500 ms). */
@@ -62,6 +68,7 @@ const INPUT_RING_MS = 500;
 /** What both directions share: the addon handle, the watchdog and the bounded close. */
 class PaLink {
   #dog: StallWatchdog | null = null;
+  #final: PortAudioStreamStatus | null = null;
   #callbacks = 0;
   #underrunSamples = 0;
   #overrunSamples = 0;
@@ -105,11 +112,17 @@ class PaLink {
     this.#dog?.stop();
   }
 
+  /** The addon's counters for the stream: live while open, as they were when it was closed. */
+  status(): PortAudioStreamStatus {
+    return this.#final ?? this.hub.native.streamStatus(this.id);
+  }
+
   /** Aborts and frees the stream; gives it up (stranded) when PortAudio does not answer in time. */
   async close(what: string): Promise<void> {
     this.stopWatching();
     this.hub.streams.delete(this.id);
     const native = this.hub.native;
+    this.#final = native.streamStatus(this.id);
     try {
       await this.hub.job(native.startClose(this.id), this.closeTimeoutMs, `closing ${what}`);
     } catch {
@@ -136,6 +149,11 @@ class PortAudioInput extends SoundInputBase {
       data: (samples) => this.deliver(samples),
       finished: () => this.markLost('PortAudio stopped the stream (the device went away)'),
     });
+  }
+
+  /** The addon's own counters (ring overruns, PortAudio's overflow flags, latencies). */
+  deviceStatus(): PortAudioStreamStatus {
+    return this.link.status();
   }
 
   /** The stream is running: watch it. */
@@ -185,6 +203,11 @@ class PortAudioOutput extends SoundOutputBase {
   /** Ring size the addon must allocate for this output. */
   get ringSamples(): number {
     return this.#cap;
+  }
+
+  /** The addon's own counters (ring underruns, PortAudio's underflow flags, latencies). */
+  deviceStatus(): PortAudioStreamStatus {
+    return this.link.status();
   }
 
   /** Before starting: fill the device queue (silence unless something was written). */
@@ -328,6 +351,7 @@ export class PortAudioSoundSystem implements SoundSystem {
         framesPerBuffer: resolved.frameSamples,
         ringSamples,
         suggestedLatency: this.#options.suggestedLatency ?? -1,
+        realtime: this.#options.realtime ?? true,
       });
     } catch (err) {
       throw new TswError('TSW_ERR_NATIVE', `cannot open ${what}: ${errorMessage(err)}`, { cause: err });

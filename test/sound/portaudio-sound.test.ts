@@ -29,6 +29,7 @@ test('streams ask PortAudio for one frame per callback and bounded rings; output
     framesPerBuffer: 320,
     ringSamples: 8000,
     suggestedLatency: -1,
+    realtime: true,
   });
   const output = await sys.openOutput({ deviceId: 0, sampleRate: 8000, frameMs: 20 });
   const outId = native.lastId - 1;

@@ -83,6 +83,7 @@ export class FakePortAudio implements PortAudioNative {
         outputUnderflows: 0,
         inputLatency: 0,
         outputLatency: 0,
+        realtime: spec.realtime,
       },
     });
     return id;
