@@ -1,6 +1,8 @@
 #include "pa-stream.h"
 
 #include <pa_linux_alsa.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include <chrono>
 #include <cstring>
@@ -22,18 +24,6 @@ std::string PaText(PaError err) { return Pa_GetErrorText(err); }
 std::string PaSoundStream::Open() {
   const PaDeviceInfo* info = Pa_GetDeviceInfo(spec_.device);
   if (info == nullptr) return "no PortAudio device " + std::to_string(spec_.device);
-  const PaHostApiInfo* api = Pa_GetHostApiInfo(info->hostApi);
-  if (spec_.realtime && api != nullptr && api->type == paALSA) {
-    // SCHED_FIFO needs the right to it (root, CAP_SYS_NICE or an rtprio limit); without it the
-    // callback thread cannot start, so the stream is opened again at normal priority.
-    if (OpenOnce(true).empty()) return "";
-  }
-  return OpenOnce(false);
-}
-
-std::string PaSoundStream::OpenOnce(bool realtime) {
-  const PaDeviceInfo* info = Pa_GetDeviceInfo(spec_.device);
-  if (info == nullptr) return "no PortAudio device " + std::to_string(spec_.device);
   PaStreamParameters params;
   std::memset(&params, 0, sizeof(params));
   params.device = spec_.device;
@@ -49,7 +39,12 @@ std::string PaSoundStream::OpenOnce(bool realtime) {
                               spec_.sample_rate, spec_.frames_per_buffer, paClipOff,
                               &PaSoundStream::Callback, this);
   if (err != paNoError) return "Pa_OpenStream: " + PaText(err);
-  if (realtime) PaAlsa_EnableRealtimeScheduling(pa, 1);
+  const PaHostApiInfo* api = Pa_GetHostApiInfo(info->hostApi);
+  if (spec_.realtime && api != nullptr && api->type == paALSA) {
+    // PortAudio asks for SCHED_FIFO (root, CAP_SYS_NICE or an rtprio limit) and carries on at
+    // normal priority when refused; the first callback records which it got.
+    PaAlsa_EnableRealtimeScheduling(pa, 1);
+  }
   err = Pa_SetStreamFinishedCallback(pa, &PaSoundStream::Finished);
   if (err == paNoError) err = Pa_StartStream(pa);
   if (err != paNoError) {
@@ -60,7 +55,6 @@ std::string PaSoundStream::OpenOnce(bool realtime) {
     input_latency_ = si->inputLatency;
     output_latency_ = si->outputLatency;
   }
-  realtime_ = realtime;
   pa_.store(pa, std::memory_order_release);
   return "";
 }
@@ -104,7 +98,13 @@ int PaSoundStream::Callback(const void* in, void* out, unsigned long frames,  //
                             const PaStreamCallbackTimeInfo* /*time*/, PaStreamCallbackFlags flags,
                             void* self) {
   auto* s = static_cast<PaSoundStream*>(self);
-  s->callbacks_.fetch_add(1, std::memory_order_relaxed);
+  if (s->callbacks_.fetch_add(1, std::memory_order_relaxed) == 0) {
+    int policy = 0;
+    sched_param param{};
+    if (pthread_getschedparam(pthread_self(), &policy, &param) == 0) {
+      s->sched_fifo_.store(policy == SCHED_FIFO, std::memory_order_release);
+    }
+  }
   s->last_callback_ns_.store(NowNs(), std::memory_order_relaxed);
   if (flags & paInputOverflow) s->input_overflows_.fetch_add(1, std::memory_order_relaxed);
   if (flags & paOutputUnderflow) s->output_underflows_.fetch_add(1, std::memory_order_relaxed);

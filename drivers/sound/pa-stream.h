@@ -51,8 +51,9 @@ class PaSoundStream {
   // Frees the stream (Pa_CloseStream). The caller serialises this with other PortAudio calls.
   std::string Close();
 
-  // Whether the callback thread got real-time scheduling (ALSA only).
-  bool realtime() const { return realtime_; }
+  // Whether the callback thread runs under SCHED_FIFO, as seen by its first callback. PortAudio
+  // asks for it when `realtime` is set and carries on at normal priority if refused.
+  bool realtime() const { return sched_fifo_.load(std::memory_order_acquire); }
   bool opened() const { return pa_.load(std::memory_order_acquire) != nullptr; }
   // Pa_IsStreamActive: 1 active, 0 stopped, negative on error; 0 before Open and after Close.
   int Active() const;
@@ -81,14 +82,13 @@ class PaSoundStream {
                       void* self);
   static void Finished(void* self);
   void Notify(StreamEvent event);
-  std::string OpenOnce(bool realtime);
 
   const int id_;
   const PaStreamSpec spec_;
   SampleRing ring_;
   const NotifyFn notify_;
   std::atomic<PaStream*> pa_{nullptr};
-  bool realtime_ = false;
+  std::atomic<bool> sched_fifo_{false};
   double input_latency_ = 0;
   double output_latency_ = 0;
   std::atomic<bool> pending_{false};
