@@ -47,6 +47,19 @@
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++14", "-std=gnu++1y", "-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-pthread", "-Wall", "-Wextra", "-Werror"]
+    },
+    {
+      "target_name": "tsw_sound",
+      "sources": ["sound/sound-addon.cc", "sound/pa-stream.cc"],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "<!@(pkg-config --cflags-only-I portaudio-2.0 | sed 's/-I//g')"
+      ],
+      "libraries": ["<!@(pkg-config --libs portaudio-2.0)", "-pthread"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++14", "-std=gnu++1y", "-std=gnu++17"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-pthread", "-Wall", "-Wextra", "-Werror"]
     }
   ]
 }

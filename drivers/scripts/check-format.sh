@@ -3,7 +3,7 @@
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-files=$(find drivers/src drivers/test drivers/media drivers/tdm -name '*.cc' -o -name '*.h' | sort)
+files=$(find drivers/src drivers/test drivers/media drivers/tdm drivers/sound -name '*.cc' -o -name '*.h' | sort)
 if [ "${1:-}" = "--fix" ]; then
   exec clang-format -i $files
 fi

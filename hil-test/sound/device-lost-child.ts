@@ -1,12 +1,15 @@
 /**
  * Run by sound-loopback.test.ts in its own process: builds a private loopback, opens both
  * directions, kills the PulseAudio daemon and reports the device-lost events as one JSON line.
- * Ends by killing itself: naudiodon leaves a thread-pool thread waiting on the dead output for
- * good, and a normal exit (process.exit included) joins the thread pool and would hang.
+ * With our PortAudio addon it then simply returns, and the parent checks that the process ended
+ * by itself. With naudiodon it kills itself: naudiodon leaves a thread-pool thread waiting on the
+ * dead output for good, and a normal exit would hang.
  */
+import { pbkdf2 } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findDevice, NaudiodonSoundSystem, type SoundDeviceLost } from '../../src/sound/index.js';
+import { findDevice, type SoundDeviceLost } from '../../src/sound/index.js';
+import { makeSoundSystem, soundBindingName } from './sound-binding.js';
 import { sleep } from './sound-capture.js';
 import { setupSoundLoopback } from './sound-loopback.js';
 
@@ -19,7 +22,7 @@ const { loop } = made;
 const lost: (SoundDeviceLost & { direction: string; afterMs: number })[] = [];
 let killedAt = 0;
 try {
-  const sys = new NaudiodonSoundSystem({ closeTimeoutMs: 500 });
+  const sys = makeSoundSystem(500);
   const list = sys.listDevices();
   const input = await sys.openInput({
     deviceId: findDevice(list, loop.input)?.id ?? -1,
@@ -41,17 +44,26 @@ try {
   // Only a loss after the kill counts: wait until audio flows both ways first.
   for (let i = 0; i < 60 && (heard < 5 || output.stats().framesOut < 5); i++) await sleep(50);
   if (lost.length > 0 || heard < 5) throw new Error(`no audio before the kill (heard ${heard} frames)`);
+  // The parent runs this with UV_THREADPOOL_SIZE=1: work queued on the libuv pool finishes only
+  // if no open stream holds the pool's one thread.
+  const poolFree = await Promise.race([
+    new Promise<boolean>((resolve) => pbkdf2('x', 'y', 1, 16, 'sha256', () => resolve(true))),
+    sleep(3000).then(() => false),
+  ]);
   killedAt = Date.now();
   process.kill(loop.daemonPid, 'SIGKILL');
   // The watchdog allows 5 s after opening, then `stallMs`.
   for (let i = 0; i < 160 && lost.length < 2; i++) await sleep(50);
+  const closing = Date.now();
   await Promise.all([input.close(), output.close()]);
-  report({ lost, states: [input.state, output.state] });
+  report({ lost, states: [input.state, output.state], closeMs: Date.now() - closing, poolFree });
 } catch (err) {
   report({ error: String(err), lost });
 }
 
 function report(what: object): void {
   loop.teardown();
-  process.stdout.write(`${JSON.stringify(what)}\n`, () => process.kill(process.pid, 'SIGKILL'));
+  process.stdout.write(`${JSON.stringify({ ...what, binding: soundBindingName() })}\n`, () => {
+    if (soundBindingName() === 'naudiodon') process.kill(process.pid, 'SIGKILL');
+  });
 }

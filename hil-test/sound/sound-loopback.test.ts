@@ -9,9 +9,10 @@ import { dirname, join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { findDevice, NaudiodonSoundSystem, type SoundSampleRate } from '../../src/sound/index.js';
+import { findDevice, type SoundSampleRate, type SoundSystem } from '../../src/sound/index.js';
 import { loadRig } from '../support/rig.js';
 import { chirp, findDelay, goertzelAmplitude, sine, toDb, zeroCrossingFrequency } from '../support/signal.js';
+import { makeSoundSystem, soundBindingName } from './sound-binding.js';
 import { onset, playAndMark, Recording, sleep } from './sound-capture.js';
 import { setupSoundLoopback, type SoundLoopback } from './sound-loopback.js';
 
@@ -21,7 +22,7 @@ const HOW_TO =
 
 const rig = loadRig();
 let loop: SoundLoopback | null = null;
-let system: NaudiodonSoundSystem | null = null;
+let system: SoundSystem | null = null;
 let skipReason: string | null = null;
 let names = { output: '', input: '' };
 
@@ -38,8 +39,7 @@ before(async () => {
     names = { output: loop.output, input: loop.input };
   }
   try {
-    const maxQueue = Number(process.env.TSW_SOUND_MAX_QUEUE ?? '') || undefined;
-    system = new NaudiodonSoundSystem(maxQueue ? { maxQueue } : {});
+    system = makeSoundSystem();
     system.listDevices();
   } catch (err) {
     skipReason = `the PortAudio binding is unusable here (${String(err)}); ${HOW_TO}`;
@@ -52,7 +52,7 @@ before(async () => {
  * Runs a fresh loopback for a while before measuring: a new PulseAudio null sink first renders
  * ahead and then pauses, which drops audio in the first second or two.
  */
-async function warmUp(sys: NaudiodonSoundSystem): Promise<void> {
+async function warmUp(sys: SoundSystem): Promise<void> {
   const list = sys.listDevices();
   const out = findDevice(list, names.output, 'output');
   const inp = findDevice(list, names.input, 'input');
@@ -71,7 +71,7 @@ after(async () => {
 });
 
 /** The system and device ids, or null after marking the test skipped. */
-function devices(t: TestContext): { sys: NaudiodonSoundSystem; outId: number; inId: number } | null {
+function devices(t: TestContext): { sys: SoundSystem; outId: number; inId: number } | null {
   if (skipReason || !system) {
     t.skip(skipReason ?? 'no sound system');
     return null;
@@ -105,7 +105,7 @@ interface ToneResult {
 
 /** Plays one second of 1 kHz and measures 500 ms of what came back. */
 async function toneRoundTrip(
-  sys: NaudiodonSoundSystem,
+  sys: SoundSystem,
   ids: { outId: number; inId: number },
   rate: SoundSampleRate,
   amplitude: number,
@@ -118,7 +118,9 @@ async function toneRoundTrip(
     const mark = await playAndMark(output, rec, sine(1000, rate, rate, amplitude));
     await sleep(400);
     rec.stop();
-    const stats = `input ${JSON.stringify(input.stats())} output ${JSON.stringify(output.stats())}`;
+    const stats =
+      `input ${JSON.stringify(input.stats())} output ${JSON.stringify(output.stats())}` +
+      deviceStatus(input, output);
     assert.ok(output.stats().queued <= output.stats().queueCap);
     await Promise.all([output.close(), input.close()]);
     const got = rec.samples();
@@ -139,6 +141,19 @@ async function toneRoundTrip(
   } finally {
     await Promise.all([output.close(), input.close()]);
   }
+}
+
+/** The PortAudio addon's own counters, when the binding has them (read after closing). */
+function deviceStatus(...streams: object[]): string {
+  const parts = streams.map((s) => {
+    if (!('deviceStatus' in s) || typeof s.deviceStatus !== 'function') return null;
+    const st = (s.deviceStatus as () => Record<string, number>)();
+    return (
+      `${st.realtime ? 'SCHED_FIFO' : 'normal priority'}, ring over/under ${st.ringOverrunSamples}/${st.ringUnderrunSamples} samples, ` +
+      `PortAudio overflows/underflows ${st.inputOverflows}/${st.outputUnderflows}`
+    );
+  });
+  return parts.some((p) => p) ? `; addon: in ${parts[0]}; out ${parts[1]}` : '';
 }
 
 const toneGood = (r: ToneResult): boolean =>
@@ -216,11 +231,12 @@ test('losing the PulseAudio server mid-stream raises device-lost on both streams
     t.skip(skipReason);
     return;
   }
-  // In a child: PortAudio keeps a thread-pool thread waiting on a dead output forever, which
-  // would stop this process from exiting.
+  // In a child, to see that its process ends by itself once both streams are closed (naudiodon's
+  // child kills itself instead: it keeps a thread-pool thread waiting on the dead output forever).
   const child = join(dirname(fileURLToPath(import.meta.url)), 'device-lost-child.js');
   const res = spawnSync(process.execPath, [child], {
     encoding: 'utf8',
+    env: { ...process.env, UV_THREADPOOL_SIZE: '1' },
     timeout: 25000,
     killSignal: 'SIGKILL',
   });
@@ -230,6 +246,8 @@ test('losing the PulseAudio server mid-stream raises device-lost on both streams
     skip?: string;
     error?: string;
     lost: { direction: string; reason: string; afterMs: number }[];
+    closeMs?: number;
+    poolFree?: boolean;
   };
   if (report.skip) {
     t.skip(report.skip);
@@ -242,4 +260,14 @@ test('losing the PulseAudio server mid-stream raises device-lost on both streams
     report.lost.every((l) => l.afterMs >= 0 && l.afterMs < 10000),
     'both losses came after the kill',
   );
+  if (soundBindingName() === 'portaudio') {
+    assert.equal(res.signal, null, 'the child ended by itself, without a signal');
+    assert.equal(res.status, 0, 'the child exited normally');
+    assert.equal(report.poolFree, true, 'open streams left the libuv thread pool free');
+    assert.deepEqual(
+      res.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('{')),
+      [],
+      'nothing but the report was printed to stdout',
+    );
+  }
 });

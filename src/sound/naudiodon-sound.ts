@@ -1,4 +1,7 @@
 /**
+ * The former sound binding, kept for comparison: PortAudioSoundSystem (portaudio-sound.ts)
+ * replaces it, and naudiodon is no longer a dependency (docs/sound.md, "Why not naudiodon").
+ *
  * The sound binding on PortAudio, through the `naudiodon` package (its own prebuilt PortAudio
  * with the ALSA and OSS host APIs; PulseAudio is reached through ALSA's `pulse` plugin).
  *
@@ -22,6 +25,7 @@
 import { createRequire } from 'node:module';
 import { errorMessage, TswError } from '../core/errors.js';
 import { diffDevices } from './device-list.js';
+import { startStallWatchdog as watchdog } from './stall-watchdog.js';
 import { PcmByteReader } from './frame-ring.js';
 import {
   checkDeviceFits,
@@ -92,7 +96,8 @@ export function loadNaudiodon(): NaudiodonModule {
     throw new TswError(
       'TSW_ERR_NATIVE',
       'sound devices need the naudiodon package and its PortAudio library, and they failed to load ' +
-        `(run npm install naudiodon; it needs libasound2 at run time): ${errorMessage(err)}`,
+        `(it is no longer a dependency: use PortAudioSoundSystem, or npm install --no-save naudiodon ` +
+        `to compare; it needs libasound2 at run time): ${errorMessage(err)}`,
       { cause: err },
     );
   }
@@ -105,34 +110,6 @@ export interface NaudiodonSoundOptions {
   maxQueue?: number;
   /** How long close() waits for PortAudio to let go of a stream (default 1500 ms). */
   closeTimeoutMs?: number;
-}
-
-/**
- * Grace after opening: a fresh PulseAudio null sink takes 1-2 s to settle (it first renders
- * ahead, then pauses), and an output's first blocks are taken by naudiodon's queue, not the device.
- */
-const STARTUP_GRACE_MS = 5000;
-
-/**
- * Starts a watchdog that reports a stream stalled after `stallMs` without `touch()`. During the
- * first {@link STARTUP_GRACE_MS} after opening, a stall must last that long instead.
- */
-function watchdog(stallMs: number, onStall: (ms: number) => void): { touch(): void; stop(): void } {
-  const opened = Date.now();
-  let last = opened;
-  const timer = setInterval(
-    () => {
-      const now = Date.now();
-      const limit = now - opened < STARTUP_GRACE_MS ? Math.max(stallMs, STARTUP_GRACE_MS) : stallMs;
-      if (now - last >= limit) onStall(now - last);
-    },
-    Math.max(10, Math.min(250, stallMs / 4)),
-  );
-  timer.unref();
-  return {
-    touch: () => (last = Date.now()),
-    stop: () => clearInterval(timer),
-  };
 }
 
 /**

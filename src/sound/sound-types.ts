@@ -1,7 +1,7 @@
 /**
- * The sound-device binding's contract (types only). Two implementations follow it: the mock in
- * mock-sound.ts, driven by tests, and the PortAudio one in naudiodon-sound.ts. The sound endpoint
- * and the media bridge depend on these types and never on either implementation.
+ * The sound-device binding's contract (types only). The mock in mock-sound.ts, driven by tests,
+ * and the PortAudio one in portaudio-sound.ts (the former naudiodon-sound.ts too) follow it. The
+ * sound endpoint and the media bridge depend on these types and never on an implementation.
  *
  * Audio is signed 16-bit linear PCM, mono, moved in whole frames of `frameMs`, the same frame
  * lengths the media engine uses for its ports (10, 20 or 30 ms).
@@ -31,7 +31,7 @@ export interface SoundDeviceInfo {
   readonly maxInputChannels: number;
   readonly maxOutputChannels: number;
   readonly defaultSampleRate: number;
-  /** Seconds. naudiodon 2.3 truncates these to whole seconds, so they often read 0. */
+  /** Seconds, as PortAudio reports them (naudiodon 2.3 truncated them to whole seconds). */
   readonly defaultLowInputLatency: number;
   readonly defaultLowOutputLatency: number;
   readonly defaultHighInputLatency: number;
