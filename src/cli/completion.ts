@@ -10,6 +10,8 @@ export const SLASH_COMMANDS = ['/log', '/nolog', '/event', '/noevents', '/filter
 
 const LOG_LEVELS = ['console', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
 const CACHE_MS = 2000;
+/** `pa` subcommands (src/endpoints/portaudio/pa-api.ts, PA_SUBCOMMANDS). */
+const PA_SUBCOMMANDS = ['devlist', 'indev', 'outdev', 'ringdev', 'call', 'answer', 'hangup', 'list', 'switch', 'dtmf', 'looptest', 'rescan'];
 
 interface JsonRows {
   rows?: Record<string, string>[];
@@ -72,6 +74,8 @@ export class Completer {
         'registrations',
         'tasks',
       ];
+    } else if (words.length === 2 && cmd === 'pa') {
+      pool = PA_SUBCOMMANDS;
     } else if (words.length === 2 && cmd === 'config') {
       pool = ['show', 'set', 'diff', 'commit', 'confirm', 'history', 'rollback', 'abort'];
     }
