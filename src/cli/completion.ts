@@ -11,7 +11,20 @@ export const SLASH_COMMANDS = ['/log', '/nolog', '/event', '/noevents', '/filter
 const LOG_LEVELS = ['console', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
 const CACHE_MS = 2000;
 /** `pa` subcommands (src/endpoints/portaudio/pa-api.ts, PA_SUBCOMMANDS). */
-const PA_SUBCOMMANDS = ['devlist', 'indev', 'outdev', 'ringdev', 'call', 'answer', 'hangup', 'list', 'switch', 'dtmf', 'looptest', 'rescan'];
+const PA_SUBCOMMANDS = [
+  'devlist',
+  'indev',
+  'outdev',
+  'ringdev',
+  'call',
+  'answer',
+  'hangup',
+  'list',
+  'switch',
+  'dtmf',
+  'looptest',
+  'rescan',
+];
 
 interface JsonRows {
   rows?: Record<string, string>[];

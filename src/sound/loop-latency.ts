@@ -32,7 +32,13 @@ export interface LoopLatency {
 }
 
 /** A linear sweep from f0 to f1 with 5 ms raised-cosine edges. */
-export function makeChirp(f0: number, f1: number, rate: number, count: number, amplitude: number): Int16Array {
+export function makeChirp(
+  f0: number,
+  f1: number,
+  rate: number,
+  count: number,
+  amplitude: number,
+): Int16Array {
   const out = new Int16Array(count);
   const dur = count / rate;
   const edge = Math.max(1, Math.round(rate * 0.005));
@@ -83,7 +89,10 @@ export async function measureLoopLatency(
   options: LoopLatencyOptions = {},
 ): Promise<LoopLatency> {
   if (input.sampleRate !== output.sampleRate || input.frameMs !== output.frameMs) {
-    throw new TswError('TSW_ERR_API_ARGS', 'the loop test needs input and output at one rate and frame length');
+    throw new TswError(
+      'TSW_ERR_API_ARGS',
+      'the loop test needs input and output at one rate and frame length',
+    );
   }
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const rate = input.sampleRate;

@@ -29,7 +29,10 @@ async function ringingCall(t: PaTestCore): Promise<{ id: string; uuid: string }>
   let row: { id: string; uuid: string } | undefined;
   await waitFor(
     () => {
-      row = t.rt.firstRinging() && { id: String(t.rt.firstRinging()?.id), uuid: t.rt.firstRinging()?.uuid ?? '' };
+      row = t.rt.firstRinging() && {
+        id: String(t.rt.firstRinging()?.id),
+        uuid: t.rt.firstRinging()?.uuid ?? '',
+      };
       return row !== undefined;
     },
     3000,
@@ -224,7 +227,9 @@ test('unplugging the device mid-call hangs up that call with DESTINATION_OUT_OF_
     await waitFor(() => t.core.sessions.count === 0, 3000, 'the call hung up');
     assert.equal(paCause, 'DESTINATION_OUT_OF_ORDER');
     assert.ok(
-      t.logs.some((r) => /input device USB Headset lost mid-call \(device unplugged\); hanging up call 1/.test(r.message)),
+      t.logs.some((r) =>
+        /input device USB Headset lost mid-call \(device unplugged\); hanging up call 1/.test(r.message),
+      ),
       'the log says which device went and which call it took',
     );
     await waitFor(() => t.mock.openStreams === 0, 2000, 'the lost streams closed');

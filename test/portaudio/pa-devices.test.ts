@@ -34,7 +34,10 @@ test('pa rescan finds a plugged device; devlist marks the ring, input and output
     assert.equal(await t.api('pa devlist'), '0;USB Headset(Mock);1;1;r,i,o\n1;Ringer(Mock);0;1;\n');
     assert.match(await t.api('pa ringdev Ringer'), /^\+OK ringdev set to #1 Ringer/);
     assert.equal(await t.api('pa devlist'), '0;USB Headset(Mock);1;1;i,o\n1;Ringer(Mock);0;1;r\n');
-    assert.match(await t.api('pa devlist as xml'), /<device id="1" name="Ringer" hostapi="Mock" inputs="0" outputs="1"[^>]*\/>[\s\S]*<ring device="1"\/>\n\t\t<input device="0"\/>\n\t\t<output device="0"\/>/);
+    assert.match(
+      await t.api('pa devlist as xml'),
+      /<device id="1" name="Ringer" hostapi="Mock" inputs="0" outputs="1"[^>]*\/>[\s\S]*<ring device="1"\/>\n\t\t<input device="0"\/>\n\t\t<output device="0"\/>/,
+    );
     assert.match(await t.api('pa indev #1'), /^-ERR no input device matches "#1"/, 'the ringer has no input');
     assert.match(await t.api('pa outdev #1'), /^\+OK outdev set to #1 Ringer/);
     assert.equal(await t.api('pa outdev'), 'outdev "#1": #1 Ringer\n');
@@ -86,4 +89,28 @@ test('the shipped portaudio.conf.xml reads without errors, on the naudiodon soun
   for (let i = 1; i <= text.split('\n').length; i++) map.push('x.xml', i);
   const bad = readPortaudioConfig(parseXml(text, map));
   assert.ok(bad.errors.some((e) => isTswError(e, 'TSW_ERR_CONFIG_PARAM') && /ring-file/.test(e.message)));
+});
+
+test('pa looptest measures the round trip of the outdev-to-indev loop, and refuses while a call holds the device', async () => {
+  const t = await startPaCore(47550);
+  const stopClock = t.startClock();
+  try {
+    assert.match(await t.api('pa looptest'), /^-ERR no input device/);
+    await plugHeadset(t);
+    t.mock.wire('USB Headset', 'USB Headset', 5);
+    const reply = await t.api('pa looptest');
+    const m =
+      /^\+OK loop latency ([\d.]+) ms \(outdev USB Headset -> indev USB Headset, correlation ([\d.]+)/.exec(
+        reply,
+      );
+    assert.ok(m, reply);
+    assert.ok(Math.abs(Number(m[1]) - 100) <= 20, `a 5-frame cable measured ${m[1]} ms`);
+    assert.equal(t.mock.openStreams, 0, 'the test closes its streams');
+    await t.api('pa call 9400');
+    assert.match(await t.api('pa looptest'), /^-ERR a call holds the sound device/);
+    await t.api('pa hangup');
+  } finally {
+    stopClock();
+    await t.stop();
+  }
 });

@@ -34,7 +34,16 @@ const DTMF = /^[0-9A-Da-d*#]+$/;
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function showDevice(rt: PaRuntime, role: DeviceRole): string {
@@ -80,8 +89,10 @@ async function callOut(rt: PaRuntime, args: string[]): Promise<string> {
 
 async function answer(rt: PaRuntime, idText: string | undefined): Promise<string> {
   const call = idText ? rt.byId(idText) : rt.firstRinging();
-  if (!call) throw new TswError('TSW_ERR_NOT_FOUND', idText ? `no call ${idText} (pa list)` : 'no call is ringing');
-  if (call.state !== 'ringing') throw new TswError('TSW_ERR_STATE', `call ${call.id} is ${call.state}, not ringing`);
+  if (!call)
+    throw new TswError('TSW_ERR_NOT_FOUND', idText ? `no call ${idText} (pa list)` : 'no call is ringing');
+  if (call.state !== 'ringing')
+    throw new TswError('TSW_ERR_STATE', `call ${call.id} is ${call.state}, not ringing`);
   try {
     await rt.serial(() => rt.activate(call));
   } catch (err) {
@@ -96,7 +107,8 @@ async function answer(rt: PaRuntime, idText: string | undefined): Promise<string
 
 function hangup(rt: PaRuntime, idText: string | undefined): string {
   const call = idText ? rt.byId(idText) : (rt.active ?? rt.firstRinging());
-  if (!call) throw new TswError('TSW_ERR_NOT_FOUND', idText ? `no call ${idText} (pa list)` : 'no call to hang up');
+  if (!call)
+    throw new TswError('TSW_ERR_NOT_FOUND', idText ? `no call ${idText} (pa list)` : 'no call to hang up');
   rt.hangup(call);
   return `+OK hangup call ${call.id}\n`;
 }
@@ -162,7 +174,10 @@ export function paApi(rt: PaRuntime): ApiCommand {
       'devlist [xml] | indev|outdev|ringdev [#N|name] | call <dest> [dialplan] [context] | answer [id] | ' +
       'hangup [id] | list | switch <id|none> | dtmf <digits> | looptest | rescan',
     async run(args) {
-      const words = args.trim().split(/\s+/).filter((w) => w !== '');
+      const words = args
+        .trim()
+        .split(/\s+/)
+        .filter((w) => w !== '');
       const [sub = '', ...rest] = words;
       switch (sub.toLowerCase()) {
         case 'devlist': {

@@ -12,7 +12,13 @@
  * Every problem is a TSW_ERR_CONFIG_PARAM naming the file:line of the param at fault.
  */
 import { existsSync } from 'node:fs';
-import { defineSchema, readSettings, type ParamEntry, readParamList, type SettingsOf } from '../../config/schema.js';
+import {
+  defineSchema,
+  readSettings,
+  type ParamEntry,
+  readParamList,
+  type SettingsOf,
+} from '../../config/schema.js';
 import { firstChild, type XmlNode } from '../../config/xml-node.js';
 import { errorMessage, TswError, type SourceLocation } from '../../core/errors.js';
 import { parseToneSpec } from '../../media/tone-spec.js';
@@ -34,7 +40,13 @@ export const PORTAUDIO_SCHEMA = defineSchema({
   'sample-rate': { type: 'int', default: 8000, min: 8000, max: 48000, description: '8000, 16000 or 48000' },
   'codec-ms': { type: 'int', default: 20, min: 10, max: 30, description: 'Frame length: 10, 20 or 30' },
   'ring-file': { type: 'string', default: 'tone_stream://%(2000,4000,440,480);loops=-1' },
-  'ring-interval': { type: 'int', default: 5, min: 0, max: 60, description: 'Seconds between plays of a ring WAV' },
+  'ring-interval': {
+    type: 'int',
+    default: 5,
+    min: 0,
+    max: 60,
+    description: 'Seconds between plays of a ring WAV',
+  },
   'hold-file': { type: 'string', default: '', description: 'Played to a held call (empty: silence)' },
   dialplan: { type: 'string', default: 'XML' },
   context: { type: 'string', default: 'default' },
@@ -73,7 +85,9 @@ function checkAudioFile(entry: ParamEntry | undefined, value: string): TswError 
     try {
       parseToneSpec(value);
     } catch (err) {
-      return new TswError('TSW_ERR_CONFIG_PARAM', `${entry.name}: ${errorMessage(err)}`, { location: entry.loc });
+      return new TswError('TSW_ERR_CONFIG_PARAM', `${entry.name}: ${errorMessage(err)}`, {
+        location: entry.loc,
+      });
     }
     return undefined;
   }
@@ -102,9 +116,13 @@ export function readPortaudioConfig(conf: XmlNode | undefined): {
   const at = (name: string): SourceLocation | undefined => entry(name)?.loc ?? conf?.loc;
   if (!RATES.includes(values['sample-rate'])) {
     errors.push(
-      new TswError('TSW_ERR_CONFIG_PARAM', `sample-rate ${values['sample-rate']} must be 8000, 16000 or 48000`, {
-        location: at('sample-rate'),
-      }),
+      new TswError(
+        'TSW_ERR_CONFIG_PARAM',
+        `sample-rate ${values['sample-rate']} must be 8000, 16000 or 48000`,
+        {
+          location: at('sample-rate'),
+        },
+      ),
     );
   }
   if (!FRAMES.includes(values['codec-ms'])) {

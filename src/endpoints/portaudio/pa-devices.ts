@@ -51,8 +51,7 @@ function flags(d: SoundDeviceInfo, b: DeviceBindings): string {
 export function devlistText(list: readonly SoundDeviceInfo[], b: DeviceBindings): string {
   return list
     .map(
-      (d) =>
-        `${d.id};${d.name}(${d.hostApi});${d.maxInputChannels};${d.maxOutputChannels};${flags(d, b)}\n`,
+      (d) => `${d.id};${d.name}(${d.hostApi});${d.maxInputChannels};${d.maxOutputChannels};${flags(d, b)}\n`,
     )
     .join('');
 }

@@ -22,7 +22,9 @@ export function createPaEndpoint(rt: PaRuntime): Endpoint {
           return Promise.resolve({ ok: false, cause: 'CHANNEL_UNACCEPTABLE', reason: problem });
         }
         const autoAnswer =
-          rt.cfg.params['auto-answer'] || target === 'auto_answer' || req.variables.get('pa_auto_answer') === 'true';
+          rt.cfg.params['auto-answer'] ||
+          target === 'auto_answer' ||
+          req.variables.get('pa_auto_answer') === 'true';
         const dest = target === 'auto_answer' ? '' : target;
         const s = rt.core.newSession(endpoint, {
           name: `portaudio/${dest || 'auto'}`,
@@ -63,7 +65,9 @@ export function createPaEndpoint(rt: PaRuntime): Endpoint {
         try {
           await rt.serial(() => rt.end(session));
         } catch (err) {
-          session.log.error(`portaudio: releasing the call failed: ${errorMessage(err)}`, { uuid: session.uuid });
+          session.log.error(`portaudio: releasing the call failed: ${errorMessage(err)}`, {
+            uuid: session.uuid,
+          });
         }
       },
     },

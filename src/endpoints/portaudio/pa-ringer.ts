@@ -11,7 +11,12 @@ import type { MediaEngine } from '../../media/media-engine.js';
 import type { PortEventBase } from '../../media/media-events.js';
 import type { Player } from '../../media/media-port.js';
 import { parseToneSpec } from '../../media/tone-spec.js';
-import { SoundMediaBridge, type SoundDeviceInfo, type SoundOutput, type SoundSystem } from '../../sound/index.js';
+import {
+  SoundMediaBridge,
+  type SoundDeviceInfo,
+  type SoundOutput,
+  type SoundSystem,
+} from '../../sound/index.js';
 import type { PortaudioConfig } from './pa-config.js';
 
 const RING_UUID = 'portaudio-ring';
@@ -100,7 +105,11 @@ export class Ringer {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#engine?.off('playback-done', this.#onDone);
-    const { output: o, bridge: b, player: p } = { output: this.#output, bridge: this.#bridge, player: this.#player };
+    const {
+      output: o,
+      bridge: b,
+      player: p,
+    } = { output: this.#output, bridge: this.#bridge, player: this.#player };
     this.#output = undefined;
     this.#bridge = undefined;
     this.#player = undefined;

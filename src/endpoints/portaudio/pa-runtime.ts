@@ -314,7 +314,8 @@ export class PaRuntime {
 
   /** Opens the microphone and speaker for looptest; refused while a call holds them. */
   async openPair(queueFrames: number): Promise<{ input: SoundInput; output: SoundOutput }> {
-    if (this.#link) throw new TswError('TSW_ERR_STATE', 'a call holds the sound device; hang it up or hold it first');
+    if (this.#link)
+      throw new TswError('TSW_ERR_STATE', 'a call holds the sound device; hang it up or hold it first');
     const problem = this.deviceProblem();
     if (problem) throw new TswError('TSW_ERR_NOT_FOUND', problem);
     return this.#openStreams(8000, 20, queueFrames);
@@ -347,7 +348,13 @@ export class PaRuntime {
     const outDev = this.device('outdev');
     if (!inDev || !outDev) throw new TswError('TSW_ERR_NOT_FOUND', this.deviceProblem() ?? 'no sound device');
     const stallMs = this.cfg.params['device-stall-ms'];
-    const input = await this.system.openInput({ deviceId: inDev.id, sampleRate, frameMs, queueFrames, stallMs });
+    const input = await this.system.openInput({
+      deviceId: inDev.id,
+      sampleRate,
+      frameMs,
+      queueFrames,
+      stallMs,
+    });
     try {
       const output = await this.system.openOutput({
         deviceId: outDev.id,
@@ -391,14 +398,19 @@ export class PaRuntime {
           'with DESTINATION_OUT_OF_ORDER',
         { uuid: call.uuid },
       );
-      call.session.channel.variables.set('pa_hangup_reason', `${direction} device ${l.name} lost: ${l.reason}`);
+      call.session.channel.variables.set(
+        'pa_hangup_reason',
+        `${direction} device ${l.name} lost: ${l.reason}`,
+      );
       call.session.hangup('DESTINATION_OUT_OF_ORDER');
     } else {
       this.log.error(`portaudio: ${direction} device ${l.name} lost (${l.reason})`);
     }
     void (async () => {
       await Promise.all([link.input.close(), link.output.close()]).catch(() => undefined);
-      await this.rescan().catch((err: unknown) => this.log.warn(`portaudio: rescan failed: ${errorMessage(err)}`));
+      await this.rescan().catch((err: unknown) =>
+        this.log.warn(`portaudio: rescan failed: ${errorMessage(err)}`),
+      );
     })();
   }
 
