@@ -26,6 +26,7 @@ import {
   type SoundDeviceLost,
   type SoundInput,
   type SoundOutput,
+  type SoundStreamStats,
   type SoundSystem,
 } from '../../sound/index.js';
 import { PaCall } from './pa-call.js';
@@ -179,10 +180,12 @@ export class PaRuntime {
     if (media) {
       const { sampleRate: rate, frameMs: ptime } = this.cfg;
       try {
+        // The port holds as much as a device queue: drift between the device's clock and the
+        // engine's fills one side up to this bound, and every frame held is latency.
         port = media.engine.createMemoryPort(session.uuid, {
           rate,
           ptime,
-          maxBuffered: Math.round(rate * 0.2),
+          maxBuffered: Math.round((rate * ptime * this.cfg.params['queue-frames']) / 1000),
         });
         media.attach(session.uuid, port);
       } catch (err) {
@@ -310,6 +313,12 @@ export class PaRuntime {
     await this.ringer.stop();
     await this.#closeLink();
     await this.system.close();
+  }
+
+  /** Counters of the microphone and speaker streams, while a call holds them. */
+  deviceStats(): { input: SoundStreamStats; output: SoundStreamStats } | undefined {
+    const link = this.#link;
+    return link ? { input: link.input.stats(), output: link.output.stats() } : undefined;
   }
 
   /** Opens the microphone and speaker for looptest; refused while a call holds them. */
