@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import type { TswEvent } from '../../src/core/event.js';
 import { goertzelAmplitude, rms, sine, toDb, zeroCrossingFrequency } from '../../hil-test/support/signal.js';
+import { readWav } from '../media/media-helpers.js';
 import { waitFor } from '../support/core-harness.js';
 import { plugHeadset, startPaCore, type PaTestCore } from './pa-core.js';
 
@@ -239,5 +243,51 @@ test('unplugging the device mid-call hangs up that call with DESTINATION_OUT_OF_
   } finally {
     stopClock();
     await t.stop();
+  }
+});
+
+test('a held call plays the hold file to its far end, and taking it back rejoins the two legs', async () => {
+  const t = await startPaCore(48200, { 'hold-file': 'tone_stream://%(1000,0,600);loops=-1' });
+  const stopClock = t.startClock();
+  const file = join(mkdtempSync(join(tmpdir(), 'tsw-pa-hold-')), 'far.wav');
+  try {
+    await plugHeadset(t);
+    await t.api('pa call 9200');
+    await waitFor(() => t.rt.active?.session.channel.bridgedTo !== undefined, 3000, 'bridged');
+    const far = t.core.sessions.list().find((s) => s.channel.name === 'loopback/9400-b');
+    assert.ok(far);
+    assert.match(await t.api('pa switch none'), /^\+OK call 1 held/);
+    // The far end records what reaches it while the call is held.
+    await far.execute('record', `${file} 1`);
+    const wav = readWav(file);
+    const start = wav.samples.findIndex((x) => Math.abs(x) > 1000);
+    assert.ok(start >= 0, 'the far end heard the hold tone');
+    const f = zeroCrossingFrequency(wav.samples.subarray(start + 160, start + 160 + 2400), wav.rate);
+    assert.ok(Math.abs(f - 600) < 10, `hold tone at ${f} Hz`);
+    assert.match(await t.api('pa switch 1'), /^\+OK call 1 active/);
+    assert.equal(t.rt.active?.id, 1);
+    // Back on the device: the microphone reaches the far end again.
+    const mic = sine(1000, 8000, 160, 8000);
+    const talk = setInterval(() => t.mock.inject('USB Headset', mic), 20);
+    try {
+      await far.execute('record', `${file} 1`);
+    } finally {
+      clearInterval(talk);
+    }
+    const back = readWav(file);
+    const loud: Int16Array[] = [];
+    for (let i = 0; i + 160 <= back.samples.length; i += 160) {
+      const fr = back.samples.subarray(i, i + 160);
+      if (rms(fr) > 1000) loud.push(fr);
+    }
+    assert.ok(loud.length >= 10, `the far end heard ${loud.length} frames of microphone`);
+    const heard = median(loud.map((fr) => zeroCrossingFrequency(fr, 8000)));
+    assert.ok(Math.abs(heard - 1000) < 20, `after the hold the far end hears ${heard} Hz`);
+    await t.api('pa hangup');
+    await waitFor(() => t.core.sessions.count === 0, 3000, 'gone');
+  } finally {
+    stopClock();
+    await t.stop();
+    rmSync(dirname(file), { recursive: true, force: true });
   }
 });
