@@ -8,12 +8,15 @@
  *   the sound device, comes back in, and returns over RTP; cross-correlation finds it.
  * - CPU of the process with one sound call up, against the same process idle. The calling SIP leg
  *   runs in the same process, so the figure includes one extra RTP leg.
- * - the device streams' underrun and overrun counts over the CPU window.
+ * - the device streams' underrun and overrun counts over the CPU window, and then over
+ *   `--load-seconds` (default 300) while the JavaScript thread is kept busy with a reloadxml of a
+ *   10,000-user directory every second.
  *
  * Options: `--rounds N` latency rounds (default 5), `--seconds S` CPU window (default 10),
- * `--rate R` device sample rate (8000, 16000 or 48000; default 8000). Figures go to stdout as a
- * table; progress to stderr. Nothing here passes or fails. Ends with SIGKILL, as the HIL children
- * do, in case naudiodon left a thread-pool thread blocked.
+ * `--rate R` device sample rate (8000, 16000 or 48000; default 8000), `--load-seconds S`
+ * (`--quick`: 30). Figures go to stdout as a
+ * table; progress to stderr (naudiodon also prints its own status lines). Nothing here passes or
+ * fails.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +39,37 @@ function option(name: string, fallback: number): number {
 const ROUNDS = option('--rounds', 5);
 const SECONDS = option('--seconds', 10);
 const RATE = option('--rate', 8000);
+const LOAD_SECONDS = option('--load-seconds', process.argv.includes('--quick') ? 30 : 300);
+const LOAD_USERS = 10_000;
+
+function writeLoadDirectory(base: string): void {
+  const users = Array.from(
+    { length: LOAD_USERS },
+    (_, i) => `<user id="${20000 + i}"><params><param name="password" value="load-${i}"/></params></user>`,
+  ).join('\n');
+  writeFileSync(
+    join(base, 'conf', 'directory', 'sound-bench-load.xml'),
+    `<include><domain name="load.invalid"><groups><group name="load"><users>\n${users}\n` +
+      `</users></group></groups></domain></include>\n`,
+  );
+}
+
+/** Runs reloadxml once a second (back to back when one takes longer) for `seconds`. */
+async function reloadLoad(core: SipMediaCore, seconds: number): Promise<{ reloads: number; meanMs: number }> {
+  const end = performance.now() + seconds * 1000;
+  let reloads = 0;
+  let total = 0;
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    const reply = await core.api('reloadxml');
+    if (!reply.startsWith('+OK')) throw new Error(`reloadxml: ${reply}`);
+    const ms = performance.now() - t0;
+    total += ms;
+    reloads++;
+    if (ms < 1000) await sleep(1000 - ms);
+  }
+  return { reloads, meanMs: reloads ? total / reloads : 0 };
+}
 
 async function cpuShare(ms: number): Promise<number> {
   const u0 = process.cpuUsage();
@@ -113,12 +147,24 @@ async function main(): Promise<ResultRow[]> {
     const busy = await cpuShare(SECONDS * 1000);
     const after = rt.deviceStats();
     progress(`CPU with one sound call ${fmt(busy * 100, 1)} %`);
+    writeLoadDirectory(core.base);
+    progress(`reloadxml of ${LOAD_USERS} users every second for ${LOAD_SECONDS} s, the call up`);
+    const loadBefore = rt.deviceStats();
+    const load = await reloadLoad(core, LOAD_SECONDS);
+    const loadAfter = rt.deviceStats();
+    const stillUp = core.core.sessions.get(uuid) !== undefined;
     await core.api('hupall');
     await sleep(500);
     const under = (after?.output.underruns ?? 0) - (before?.output.underruns ?? 0);
     const overIn = (after?.input.overruns ?? 0) - (before?.input.overruns ?? 0);
     const overOut = (after?.output.overruns ?? 0) - (before?.output.overruns ?? 0);
     const where = rig?.sound ? 'rig devices' : 'PulseAudio null sink';
+    const loadUnder = (loadAfter?.output.underruns ?? 0) - (loadBefore?.output.underruns ?? 0);
+    const loadOver =
+      (loadAfter?.input.overruns ?? 0) -
+      (loadBefore?.input.overruns ?? 0) +
+      (loadAfter?.output.overruns ?? 0) -
+      (loadBefore?.output.overruns ?? 0);
     return [
       {
         group: 'sound',
@@ -171,6 +217,15 @@ async function main(): Promise<ResultRow[]> {
         unit: 'frames',
         notes: `speaker underruns; mic + speaker overruns over ${SECONDS} s`,
       },
+      {
+        group: 'sound',
+        metric: 'underruns / overruns, JS thread loaded',
+        value: `${loadUnder} / ${loadOver}`,
+        unit: 'frames',
+        notes:
+          `${LOAD_SECONDS} s, ${load.reloads} reloadxml of ${LOAD_USERS} users ` +
+          `(mean ${fmt(load.meanMs, 0)} ms)${stillUp ? '' : '; the call ended early'}`,
+      },
     ];
   } finally {
     await Promise.race([core?.stop(), sleep(8000)]);
@@ -188,4 +243,5 @@ try {
   console.error(`bench:sound failed: ${String(err)}`);
   code = 1;
 }
-process.stdout.write('', () => process.kill(process.pid, code === 0 ? 'SIGKILL' : 'SIGKILL'));
+// No device is lost here, so naudiodon holds no thread-pool thread and a normal exit returns.
+process.exit(code);

@@ -51,7 +51,8 @@ export interface PaSipFindings {
 const found: PaSipFindings = { looptest: [], dtmfHeard: [], log: [] };
 const rig = loadRig();
 const work = join(tmpdir(), `tsw-pa-sip-${process.pid}`);
-const rate = Number(process.env.TSW_PA_RATE ?? '8000');
+/** The device rate: TSW_PA_RATE, else the rig's, else 8000. */
+const rate = Number(process.env.TSW_PA_RATE ?? rig?.sound?.sampleRate ?? 8000);
 let loop: SoundLoopback | undefined;
 let core: SipMediaCore | undefined;
 let phone: ChildProcess | undefined;
