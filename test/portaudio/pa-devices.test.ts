@@ -4,7 +4,8 @@ import { isTswError } from '../../src/core/errors.js';
 import { readPortaudioConfig } from '../../src/endpoints/portaudio/pa-config.js';
 import { LineMap } from '../../src/config/line-map.js';
 import { parseXml } from '../../src/config/xml-parser.js';
-import { plugHeadset, portaudioConf, startPaCore } from './pa-core.js';
+import { makeBaseDir, startTestCore } from '../support/core-harness.js';
+import { PA_TEST_MODULES, plugHeadset, portaudioConf, startPaCore } from './pa-core.js';
 
 test('with no sound device the module loads, pa devlist is empty and calls to portaudio fail with CHANNEL_UNACCEPTABLE and a reason in the log', async () => {
   const t = await startPaCore(47500);
@@ -111,6 +112,20 @@ test('pa looptest measures the round trip of the outdev-to-indev loop, and refus
     await t.api('pa hangup');
   } finally {
     stopClock();
+    await t.stop();
+  }
+});
+
+test('the shipped portaudio.conf.xml loads on naudiodon; with no sound device pa devlist is empty and calls are refused', async () => {
+  const t = await startTestCore({ base: makeBaseDir(PA_TEST_MODULES) });
+  try {
+    assert.ok(t.core.endpoints.has('portaudio'), 'mod_portaudio loaded from the shipped config');
+    const list = await t.api('pa devlist');
+    assert.doesNotMatch(list, /^-ERR/);
+    if (list === '') {
+      assert.match(await t.api('originate portaudio &park'), /^-ERR CHANNEL_UNACCEPTABLE/);
+    }
+  } finally {
     await t.stop();
   }
 });
