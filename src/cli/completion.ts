@@ -11,6 +11,21 @@ export const SLASH_COMMANDS = ['/log', '/nolog', '/event', '/noevents', '/filter
 
 const LOG_LEVELS = ['console', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
 const CACHE_MS = 2000;
+/** `pa` subcommands (src/endpoints/portaudio/pa-api.ts, PA_SUBCOMMANDS). */
+const PA_SUBCOMMANDS = [
+  'devlist',
+  'indev',
+  'outdev',
+  'ringdev',
+  'call',
+  'answer',
+  'hangup',
+  'list',
+  'switch',
+  'dtmf',
+  'looptest',
+  'rescan',
+];
 
 interface JsonRows {
   rows?: Record<string, string>[];
@@ -111,6 +126,8 @@ export class Completer {
         'registrations',
         'tasks',
       ];
+    } else if (words.length === 2 && cmd === 'pa') {
+      pool = PA_SUBCOMMANDS;
     } else if (cmd === 'sofia' || cmd === 'sip') {
       pool = await this.sipArgs(words);
     } else if (words.length === 2 && cmd === 'config') {

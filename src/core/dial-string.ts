@@ -66,7 +66,11 @@ function takeBlock(s: string, open: string, close: string): { inner: string; res
   return { inner: s.slice(1, end), rest: s.slice(end + 1) };
 }
 
-function parseLeg(text: string): DialLeg {
+/**
+ * `bareEndpoint` says whether a leg without `/` names an endpoint that takes no target (`portaudio`,
+ * as FreeSWITCH accepts); without it, or when it says no, such a leg is refused.
+ */
+function parseLeg(text: string, bareEndpoint?: (name: string) => boolean): DialLeg {
   let s = text.trim();
   const variables = new Map<string, string>();
   const block = takeBlock(s, '[', ']');
@@ -75,6 +79,9 @@ function parseLeg(text: string): DialLeg {
     s = block.rest.trim();
   }
   const slash = s.indexOf('/');
+  if (slash < 0 && /^[A-Za-z][\w-]*$/.test(s) && bareEndpoint?.(s)) {
+    return { endpoint: s, target: '', variables };
+  }
   if (slash <= 0) {
     throw new TswError('TSW_ERR_DIALSTRING', `"${text.trim()}" is not of the form endpoint/target`);
   }
@@ -95,7 +102,7 @@ export function splitEnterprise(text: string): string[] {
     .filter((p) => p !== '');
 }
 
-export function parseDialString(text: string): DialString {
+export function parseDialString(text: string, bareEndpoint?: (name: string) => boolean): DialString {
   let s = text.trim();
   if (s === '') throw new TswError('TSW_ERR_DIALSTRING', 'empty dial string');
   const globals = new Map<string, string>();
@@ -109,7 +116,7 @@ export function parseDialString(text: string): DialString {
     .map((g) =>
       splitUnescaped(g, ',')
         .filter((l) => l.trim() !== '')
-        .map(parseLeg),
+        .map((l) => parseLeg(l, bareEndpoint)),
     );
   if (groups.length === 0) throw new TswError('TSW_ERR_DIALSTRING', `no legs in dial string "${text}"`);
   return { groups, globals };

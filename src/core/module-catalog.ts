@@ -24,6 +24,7 @@ export const MODULE_CATALOG: ReadonlyMap<string, Loader> = new Map<string, Loade
   ['mod_directory', async () => (await import('../directory/mod-directory.js')).createModDirectory],
   ['mod_media', async () => (await import('../media/mod-media.js')).createModMedia],
   ['mod_tdm', async () => (await import('../endpoints/tdm/mod-tdm.js')).createModTdm],
+  ['mod_portaudio', async () => (await import('../endpoints/portaudio/mod-portaudio.js')).createModPortaudio],
   ['mod_sip', async () => (await import('../endpoints/sip/mod-sip.js')).createModSip],
 ]);
 

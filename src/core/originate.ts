@@ -354,7 +354,7 @@ function groupFailureCause(attempts: Attempt[]): HangupCause {
 async function originateOne(run: OriginateRun, text: string): Promise<OriginateResult> {
   let parsed;
   try {
-    parsed = parseDialString(text);
+    parsed = parseDialString(text, (name) => run.core.endpoints.has(name));
   } catch (err) {
     return { ok: false, cause: 'INVALID_NUMBER_FORMAT', reason: errorMessage(err) };
   }

@@ -7,6 +7,8 @@
  * - `advance(n)` is the device clock: every open output plays `n` frames (silence when it has
  *   none queued), and `played()` returns what a device has played so far.
  * - `fail()` loses one device's streams without unplugging it (a driver error mid-stream).
+ * - `wire()` is a cable from an output to an input: what the output plays reaches the input
+ *   `delayFrames` frames of device clock later.
  */
 import { TswError } from '../core/errors.js';
 import { diffDevices } from './device-list.js';
@@ -74,6 +76,7 @@ export class MockSoundSystem implements SoundSystem {
   readonly #outputs = new Set<MockOutput>();
   readonly #played = new Map<string, Int16Array[]>();
   #scans = 0;
+  readonly #wires: { from: string; to: string; delayFrames: number; delay: Int16Array[] | null }[] = [];
 
   constructor(devices: readonly MockDeviceSpec[] = []) {
     for (const d of devices) this.plug(d);
@@ -157,8 +160,24 @@ export class MockSoundSystem implements SoundSystem {
         let log = this.#played.get(s.device.name);
         if (!log) this.#played.set(s.device.name, (log = []));
         log.push(frame.slice());
+        for (const w of this.#wires) {
+          if (w.from !== s.device.name) continue;
+          // The cable starts out carrying silence, one frame per frame of delay.
+          w.delay ??= Array.from({ length: w.delayFrames }, () => new Int16Array(frame.length));
+          w.delay.push(frame.slice());
+          const due = w.delay.shift();
+          if (due) this.inject(w.to, due);
+        }
       }
     }
+  }
+
+  /**
+   * Wires output device `from` to input device `to`: each frame played there arrives at the input
+   * `delayFrames` frames later (frames of the output's length).
+   */
+  wire(from: string, to: string, delayFrames = 0): void {
+    this.#wires.push({ from, to, delayFrames, delay: null });
   }
 
   /** Everything played on the device so far, silence included. */

@@ -28,6 +28,16 @@ export interface SoundMediaBridgeOptions {
   portBufferMs?: number;
   /** Injected timers (tests); defaults to the global ones. */
   timers?: SoundBridgeTimers;
+  /**
+   * A memory port to use instead of making one (at the device's rate and frame length). The
+   * bridge then leaves it open at `close()`: it belongs to the caller, e.g. a channel whose port
+   * outlives each stretch of time it holds the device.
+   */
+  port?: MemoryPort;
+  /** Gain on captured audio, dB (default 0). */
+  inputGainDb?: number;
+  /** Gain on audio played to the output, dB (default 0). */
+  outputGainDb?: number;
 }
 
 export interface SoundMediaBridgeStats {
@@ -55,6 +65,9 @@ export class SoundMediaBridge extends EventEmitter<SoundMediaBridgeEvents> {
   readonly #input: SoundInput | undefined;
   readonly #output: SoundOutput | undefined;
   readonly #timers: SoundBridgeTimers;
+  readonly #ownsPort: boolean;
+  readonly #inputGain: number;
+  readonly #outputGain: number;
   #timer: unknown = null;
   #running = false;
   readonly #stats: SoundMediaBridgeStats = { framesToEngine: 0, samplesFromEngine: 0 };
@@ -79,11 +92,23 @@ export class SoundMediaBridge extends EventEmitter<SoundMediaBridgeEvents> {
     this.#output = output;
     this.#timers = options.timers ?? defaultTimers;
     const bufferMs = options.portBufferMs ?? 200;
-    this.port = options.engine.createMemoryPort(options.uuid, {
-      rate: this.rate,
-      ptime: this.frameMs,
-      maxBuffered: Math.max(480, Math.round((this.rate * bufferMs) / 1000)),
-    });
+    if (options.port && (options.port.rate !== this.rate || options.port.ptime !== this.frameMs)) {
+      throw new TswError(
+        'TSW_ERR_API_ARGS',
+        `the memory port (${options.port.rate} Hz, ${options.port.ptime} ms) does not match the sound ` +
+          `streams (${this.rate} Hz, ${this.frameMs} ms)`,
+      );
+    }
+    this.#ownsPort = options.port === undefined;
+    this.#inputGain = dbToFactor(options.inputGainDb ?? 0);
+    this.#outputGain = dbToFactor(options.outputGainDb ?? 0);
+    this.port =
+      options.port ??
+      options.engine.createMemoryPort(options.uuid, {
+        rate: this.rate,
+        ptime: this.frameMs,
+        maxBuffered: Math.max(480, Math.round((this.rate * bufferMs) / 1000)),
+      });
     this.#onLost = {
       input: (l) => this.emit('device-lost', { ...l, direction: 'input' }),
       output: (l) => {
@@ -129,10 +154,13 @@ export class SoundMediaBridge extends EventEmitter<SoundMediaBridgeEvents> {
     this.#stopTimer();
   }
 
-  /** Stops and closes the memory port. The sound streams belong to the caller and stay open. */
+  /**
+   * Stops, and closes the memory port unless it was given. The sound streams belong to the caller
+   * and stay open.
+   */
   async close(): Promise<void> {
     this.stop();
-    await this.port.close();
+    if (this.#ownsPort) await this.port.close();
   }
 
   /** Moves what the port received to the sound output. Runs on the timer; public for tests. */
@@ -141,7 +169,7 @@ export class SoundMediaBridge extends EventEmitter<SoundMediaBridgeEvents> {
     if (!output || output.state !== 'open' || this.port.closed) return;
     const got = this.port.pull();
     if (got.length === 0) return;
-    output.write(got);
+    output.write(applyGain(got, this.#outputGain));
     this.#stats.samplesFromEngine += got.length;
   }
 
@@ -149,7 +177,7 @@ export class SoundMediaBridge extends EventEmitter<SoundMediaBridgeEvents> {
     const input = this.#input;
     if (!input || this.port.closed) return;
     for (let frame = input.read(); frame; frame = input.read()) {
-      this.port.push(frame);
+      this.port.push(applyGain(frame, this.#inputGain));
       this.#stats.framesToEngine++;
     }
   }
@@ -158,4 +186,21 @@ export class SoundMediaBridge extends EventEmitter<SoundMediaBridgeEvents> {
     if (this.#timer !== null) this.#timers.clearInterval(this.#timer);
     this.#timer = null;
   }
+}
+
+function dbToFactor(db: number): number {
+  return db === 0 ? 1 : 10 ** (db / 20);
+}
+
+/**
+ * Scales samples in place, saturating at full scale. A volume setting is one multiply per sample
+ * on frames that pass through JavaScript anyway; no library call would be cheaper.
+ */
+function applyGain(samples: Int16Array, factor: number): Int16Array {
+  if (factor === 1) return samples;
+  for (let i = 0; i < samples.length; i++) {
+    const v = Math.round((samples[i] ?? 0) * factor);
+    samples[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+  }
+  return samples;
 }

@@ -35,3 +35,13 @@ test('malformed dial strings are refused with TSW_ERR_DIALSTRING', () => {
     );
   }
 });
+
+test('a leg without a slash is an endpoint with no target only when the caller says that endpoint exists', () => {
+  const d = parseDialString('portaudio,loopback/1000', (name) => name === 'portaudio');
+  assert.equal(d.groups[0]?.[0]?.endpoint, 'portaudio');
+  assert.equal(d.groups[0]?.[0]?.target, '');
+  assert.throws(
+    () => parseDialString('nosuch', (name) => name === 'portaudio'),
+    (e: unknown) => isTswError(e, 'TSW_ERR_DIALSTRING'),
+  );
+});

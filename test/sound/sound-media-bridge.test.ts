@@ -153,3 +153,45 @@ test('the bridge refuses streams of different rates and a bridge with no stream'
   );
   assert.throws(() => new SoundMediaBridge({ engine, uuid: 'u' }), /needs an input, an output or both/);
 });
+
+test('a given port is used as it is and left open at close; the volume gains scale audio each way, saturating', async () => {
+  const sys = new MockSoundSystem([{ name: 'headset' }]);
+  const input = await sys.openInput({ deviceId: 0, sampleRate: 8000 });
+  const output = await sys.openOutput({ deviceId: 0, sampleRate: 8000, queueFrames: 10 });
+  const fake = fakeEngine();
+  const port = fake.engine.createMemoryPort();
+  fake.opts.length = 0;
+  (port as unknown as { rate: number; ptime: number }).rate = 8000;
+  (port as unknown as { rate: number; ptime: number }).ptime = 20;
+  (port as unknown as { pull: () => Int16Array }).pull = () => new Int16Array(160).fill(20000);
+  const bridge = new SoundMediaBridge({
+    engine: fake.engine,
+    uuid: 'u',
+    input,
+    output,
+    port,
+    inputGainDb: 20 * Math.log10(2),
+    outputGainDb: -20 * Math.log10(2),
+  });
+  assert.deepEqual(fake.opts, [], 'no port was made');
+  assert.equal(bridge.port, port);
+  bridge.start();
+  sys.inject('headset', new Int16Array(160).fill(1000));
+  sys.inject('headset', new Int16Array(160).fill(30000));
+  assert.deepEqual(
+    fake.pushed.map((f) => f[0]),
+    [2000, 32767],
+    'doubled, and clipped at full scale',
+  );
+  bridge.pumpOutput();
+  sys.advance(1);
+  assert.equal(sys.played('headset')[0], 10000, 'halved on the way to the speaker');
+  await bridge.close();
+  assert.equal(port.closed, false, 'the caller owns the port');
+  const wrong = await sys.openInput({ deviceId: 0, sampleRate: 16000 });
+  assert.throws(
+    () => new SoundMediaBridge({ engine: fake.engine, uuid: 'u', input: wrong, port }),
+    (e: unknown) => isTswError(e, 'TSW_ERR_API_ARGS') && /does not match the sound streams/.test(e.message),
+  );
+  await sys.close();
+});
