@@ -117,7 +117,7 @@ export interface NativeMediaEngine {
   /** `handle` comes from the TDM addon's audioHandle(); see src/media/tdm-port.ts. */
   createTdmPort(
     handle: unknown,
-    options: { detectDtmf?: boolean; slack?: number; maxQueue?: number; maxAhead?: number },
+    options: NativeTdmPortOptions,
   ): number;
   tdmStats(port: number): TdmPortStats;
 }
@@ -135,6 +135,22 @@ export interface TdmPortStats {
   errors: number;
   /** Digits detected in-band (spandsp dtmf_rx). */
   digits: number;
+  /** FSK caller ID messages decoded (spandsp adsi_rx). */
+  callerIds: number;
+}
+
+/** createTdmPort's options as the addon takes them (src/media/tdm-port.ts builds them). */
+export interface NativeTdmPortOptions {
+  detectDtmf?: boolean;
+  slack?: number;
+  maxQueue?: number;
+  maxAhead?: number;
+  detectTones?: NativeToneProfile[];
+  steadyTones?: { name: string; freqs: number[]; ms?: number; minDbm0?: number }[];
+  silenceMs?: number;
+  silenceDbm0?: number;
+  fsk?: 'bell202' | 'v23' | 'none';
+  echoCancel?: { tailMs?: number; nlp?: boolean };
 }
 
 export interface MediaAddon {
