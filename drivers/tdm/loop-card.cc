@@ -227,7 +227,7 @@ void LoopCard::InjectTone(int channel, double freq_hz, double level_dbm0, int du
 }
 
 void LoopCard::RingWithCallerId(int channel, const std::string& number, CallerIdMode mode,
-                                const std::string& name) {
+                                const std::string& name, bool sdmf, bool polarity) {
   for (char c : number) {
     if (c < '0' || c > '9') throw TdmError(std::string("not a caller ID digit: ") + c, EINVAL);
   }
@@ -236,14 +236,24 @@ void LoopCard::RingWithCallerId(int channel, const std::string& number, CallerId
   if (!LoopCore::IsStation(channel)) throw TdmError("only a station (FXS) port rings", EINVAL);
   LoopPort& port = core_->ports[core_->PortIndex(channel)];
   LoopLine& line = core_->LineOf(channel);
+  if (sdmf && mode != CallerIdMode::kBell202) throw TdmError("SDMF is a Bell 202 format", EINVAL);
+  if (polarity && mode == CallerIdMode::kDtmf) {
+    throw TdmError("polarity start is for FSK caller ID", EINVAL);
+  }
   if (mode == CallerIdMode::kDtmf) {
     const int ms = port.source->QueueDtmf("A" + number + "C", 70, 70, -10);
     line.RingAt(core_->now + ms + core_->cfg.cid_ring_delay_ms);
     return;
   }
   const int standard = mode == CallerIdMode::kBell202 ? ADSI_STANDARD_CLASS : ADSI_STANDARD_CLIP;
+  if (polarity) {
+    line.Reverse();
+    const int ms = port.source->QueueFskCallerId(standard, number, name, kPolarityToFskMs, sdmf);
+    line.RingAt(core_->now + kPolarityToFskMs + ms + core_->cfg.fsk_delay_ms);
+    return;
+  }
   port.source->QueueFskCallerId(standard, number, name,
-                                core_->cfg.ring_on_ms + core_->cfg.fsk_delay_ms);
+                                core_->cfg.ring_on_ms + core_->cfg.fsk_delay_ms, sdmf);
   line.RingAt(core_->now);
 }
 

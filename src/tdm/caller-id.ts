@@ -67,14 +67,19 @@ export function parseCallerId(msg: Uint8Array): CallerIdMessage {
   if (type === SDMF) {
     if (len < 8) bad(`an SDMF body of ${len} bytes has no date and time`);
     const rest = ascii(body.subarray(8));
-    const out: CallerIdMessage = { format: 'sdmf', dateTime: ascii(body.subarray(0, 8)), number: '', name: '' };
+    const out: CallerIdMessage = {
+      format: 'sdmf',
+      dateTime: ascii(body.subarray(0, 8)),
+      number: '',
+      name: '',
+    };
     if (rest === 'O' || rest === 'P') out.numberAbsent = absence(body.subarray(8));
     else out.number = rest;
     return out;
   }
   if (type !== MDMF) bad(`message type 0x${type.toString(16)} is not caller ID (0x04 or 0x80)`);
   const out: CallerIdMessage = { format: 'mdmf', dateTime: '', number: '', name: '' };
-  for (let pos = 0; pos < body.length; ) {
+  for (let pos = 0; pos < body.length;) {
     const code = body[pos] ?? 0;
     const plen = body[pos + 1] ?? 0;
     if (pos + 2 + plen > body.length) bad(`parameter 0x${code.toString(16)} runs past the message`);

@@ -110,7 +110,9 @@ export class FxoLine extends TdmLine {
   #cidFsk(ev: CallerIdEvent): void {
     if (ev.uuid !== this.#monitorUuid || this.#monitorUuid === '') return;
     const byPolarity = this.cfg.params['caller-id-start'] === 'polarity';
-    const armed = byPolarity ? Date.now() <= this.#fskArmedUntil : this.state === S.incoming && this.#rings >= 1;
+    const armed = byPolarity
+      ? Date.now() <= this.#fskArmedUntil
+      : this.state === S.incoming && this.#rings >= 1;
     if (!armed) {
       this.log.debug(`${this.name}: FSK caller ID outside its window ignored`);
       return;
@@ -119,7 +121,9 @@ export class FxoLine extends TdmLine {
       const m = parseCallerIdHex(ev.hex);
       const number = m.number !== '' ? m.number : (m.numberAbsent ?? '');
       this.#cid = { collecting: false, number, name: m.name !== '' ? m.name : (m.nameAbsent ?? '') };
-      this.log.info(`${this.name}: ${ev.standard} ${m.format} caller ID "${this.#cid.name}" <${number}> ${m.dateTime}`);
+      this.log.info(
+        `${this.name}: ${ev.standard} ${m.format} caller ID "${this.#cid.name}" <${number}> ${m.dateTime}`,
+      );
     } catch (err) {
       this.log.warn(`${this.name}: FSK caller ID not read: ${errorMessage(err)}`);
       return;
@@ -233,7 +237,11 @@ export class FxoLine extends TdmLine {
   protected override callPortOptions(): TdmPortOptions {
     return {
       ...super.callPortOptions(),
-      ...fxoSupervision(this.cfg, (k) => this.tone(k), (text) => this.log.warn(`${this.name}: ${text}`)),
+      ...fxoSupervision(
+        this.cfg,
+        (k) => this.tone(k),
+        (text) => this.log.warn(`${this.name}: ${text}`),
+      ),
     };
   }
 

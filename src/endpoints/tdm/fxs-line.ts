@@ -150,9 +150,13 @@ export class FxsLine extends TdmLine {
     const number = session.channel.profile.caller_id_number;
     const cid = this.cfg.params['caller-id'];
     if (this.card.kind === 'loop' && cid !== 'none' && number !== '') {
+      const fsk = cid === 'bell202' || cid === 'v23';
       this.card.ringWithCallerId(this.cfg.channel, number, {
         mode: cid,
         name: session.channel.profile.caller_id_name,
+        ...(fsk
+          ? { format: this.cfg.params['caller-id-format'], start: this.cfg.params['caller-id-start'] }
+          : {}),
       });
     } else {
       // DAHDI: the kernel runs the ring cadence; caller ID generation is not done yet.

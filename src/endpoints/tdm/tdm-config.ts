@@ -31,6 +31,12 @@ export const PORT_SCHEMA = defineSchema({
   'tone-country': { type: 'string', default: '' },
   'caller-id': { type: 'enum', values: ['dtmf', 'bell202', 'v23', 'none'], default: 'dtmf' },
   'caller-id-start': { type: 'enum', values: ['ring', 'polarity'], default: 'ring' },
+  'caller-id-format': {
+    type: 'enum',
+    values: ['mdmf', 'sdmf'],
+    default: 'mdmf',
+    description: 'FXS: FSK message format',
+  },
   'rings-before-answer': { type: 'int', default: 1, min: 1, max: 20 },
   'ring-timeout': { type: 'int', default: 8000, min: 1000, max: 60000 },
   'rx-gain': { type: 'string', default: '0', pattern: /^-?\d+(\.\d+)?$/ },
@@ -44,10 +50,26 @@ export const PORT_SCHEMA = defineSchema({
     default: 'loop-drop',
     pattern: /^(none|(loop-drop|polarity|tone)(,(loop-drop|polarity|tone))*)$/,
   },
-  'disconnect-tone': { type: 'string', default: '', description: 'FXO: extra tone_stream that means hang-up' },
+  'disconnect-tone': {
+    type: 'string',
+    default: '',
+    description: 'FXO: extra tone_stream that means hang-up',
+  },
   'silence-timeout': { type: 'int', default: 0, min: 0, max: 3600000 },
-  'silence-threshold': { type: 'int', default: -45, min: -90, max: 0, description: 'dBm0; quieter is silence' },
-  'wait-for-dial-tone': { type: 'int', default: 0, min: 0, max: 60000, description: 'FXO: 0 = fixed dial-delay' },
+  'silence-threshold': {
+    type: 'int',
+    default: -45,
+    min: -90,
+    max: 0,
+    description: 'dBm0; quieter is silence',
+  },
+  'wait-for-dial-tone': {
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 60000,
+    description: 'FXO: 0 = fixed dial-delay',
+  },
   'dial-delay': { type: 'int', default: 500, min: 0, max: 10000, description: 'FXO: seize to first digit' },
   'dtmf-duration': { type: 'int', default: 100, min: 40, max: 500 },
   'hangup-tone': { type: 'enum', values: ['busy', 'reorder', 'none'], default: 'busy' },
@@ -148,6 +170,9 @@ function checkPort(
     } catch (err) {
       fail(loc, `disconnect-tone "${p['disconnect-tone']}" cannot be detected: ${(err as Error).message}`);
     }
+  }
+  if (p['caller-id-format'] === 'sdmf' && p['caller-id'] !== 'bell202') {
+    fail(loc, 'caller-id-format sdmf is a Bell 202 format: set caller-id to bell202');
   }
   const d = p['disconnect-supervision'];
   const disconnect = new Set(d === 'none' ? [] : (d.split(',') as ('loop-drop' | 'polarity' | 'tone')[]));

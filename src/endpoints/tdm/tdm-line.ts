@@ -54,7 +54,8 @@ export abstract class TdmLine {
         channel.setGains({ rxDb: cfg.rxGainDb, txDb: cfg.txGainDb });
       // The engine's canceller runs in the call's TDM port (callPortOptions); `driver` asks the
       // card (DAHDI_ECHOCANCEL_PARAMS: a hardware canceller or the kernel's module) instead.
-      if (p['echo-tail-ms'] > 0 && p['echo-canceller'] === 'driver') channel.setEchoCancel(p['echo-tail-ms'] * 8);
+      if (p['echo-tail-ms'] > 0 && p['echo-canceller'] === 'driver')
+        channel.setEchoCancel(p['echo-tail-ms'] * 8);
     } catch (err) {
       this.log.warn(`${this.name}: gains/echo canceller not set: ${errorMessage(err)}`);
     }
@@ -133,7 +134,11 @@ export abstract class TdmLine {
   }
 
   /** A port of the line's own (not a call's), optionally playing a tone; replaces any before. */
-  protected async ownPort(tag: string, tone?: string, options: TdmPortOptions = {}): Promise<TdmPort | undefined> {
+  protected async ownPort(
+    tag: string,
+    tone?: string,
+    options: TdmPortOptions = {},
+  ): Promise<TdmPort | undefined> {
     await this.releaseOwnPort();
     const engine = this.engine;
     if (!engine) return undefined;
