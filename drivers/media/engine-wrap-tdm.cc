@@ -4,6 +4,7 @@
 // TDM side closes it first.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "addon-args.h"
 #include "engine-wrap.h"
@@ -90,6 +91,33 @@ Napi::Value EngineWrap::CreateTdmPort(const Napi::CallbackInfo& info) {
   }
   const uint32_t id = Register(std::make_shared<TdmPort>(next_id_++, *handle, config));
   return Napi::Number::New(env, id);
+}
+
+// tdmSendFsk(id, standard: 'bell202' | 'v23', message: Uint8Array, delayMs) => void
+Napi::Value EngineWrap::TdmSendFsk(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::shared_ptr<Port> port = Lookup(info, 0);
+  auto* tdm = dynamic_cast<TdmPort*>(port.get());
+  if (tdm == nullptr) throw Napi::TypeError::New(env, "not a TDM port");
+  const std::string standard = RequireString(info, 1, "standard");
+  if (standard != "bell202" && standard != "v23") {
+    throw Napi::RangeError::New(env, "standard must be bell202 or v23");
+  }
+  if (info.Length() < 3 || !info[2].IsTypedArray()) {
+    throw Napi::TypeError::New(env, "message must be a Uint8Array");
+  }
+  Napi::Uint8Array bytes = info[2].As<Napi::Uint8Array>();
+  std::vector<uint8_t> msg(bytes.Data(), bytes.Data() + bytes.ElementLength());
+  const int64_t delay = RequireInt(info, 3, "delayMs");
+  if (delay < 0 || delay > 10000) throw Napi::RangeError::New(env, "delayMs must be 0..10000");
+  if (msg.size() < 2 || msg.size() > 250 || msg[1] + 2u != msg.size()) {
+    throw Napi::RangeError::New(env, "message must be type, length and a body of that length");
+  }
+  const int std_code = standard == "bell202" ? ADSI_STANDARD_CLASS : ADSI_STANDARD_CLIP;
+  if (!tdm->SendFsk(std_code, msg, static_cast<int>(delay))) {
+    throw Napi::Error::New(env, "the FSK message could not be queued");
+  }
+  return env.Undefined();
 }
 
 // tdmStats(id) => counters of one TDM port

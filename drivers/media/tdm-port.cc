@@ -38,6 +38,47 @@ TdmPort::TdmPort(uint32_t id, std::shared_ptr<tdm::TdmChannel> channel, TdmPortC
 TdmPort::~TdmPort() {
   if (dtmf_ != nullptr) dtmf_rx_free(dtmf_);
   if (fsk_ != nullptr) adsi_rx_free(fsk_);
+  if (fsk_next_ != nullptr) adsi_tx_free(fsk_next_);
+  if (fsk_tx_ != nullptr) adsi_tx_free(fsk_tx_);
+}
+
+bool TdmPort::SendFsk(int standard, const std::vector<uint8_t>& msg, int delay_ms) {
+  adsi_tx_state_t* tx = adsi_tx_init(nullptr, standard);
+  if (tx == nullptr) return false;
+  std::vector<uint8_t> copy(msg);
+  if (adsi_tx_put_message(tx, copy.data(), static_cast<int>(copy.size())) <= 0) {
+    adsi_tx_free(tx);
+    return false;
+  }
+  std::lock_guard<std::mutex> lock(fsk_mu_);
+  if (fsk_next_ != nullptr) adsi_tx_free(fsk_next_);
+  fsk_next_ = tx;
+  fsk_next_wait_ = delay_ms / kTdmPtime;
+  return true;
+}
+
+const int16_t* TdmPort::FskFrame(const int16_t* frame) {
+  {
+    std::unique_lock<std::mutex> lock(fsk_mu_, std::try_to_lock);
+    if (lock.owns_lock() && fsk_next_ != nullptr) {
+      if (fsk_tx_ != nullptr) adsi_tx_free(fsk_tx_);
+      fsk_tx_ = fsk_next_;
+      fsk_wait_ = fsk_next_wait_;
+      fsk_next_ = nullptr;
+    }
+  }
+  if (fsk_tx_ == nullptr) return frame;
+  if (fsk_wait_ > 0) {
+    --fsk_wait_;
+    return frame;
+  }
+  std::memset(fsk_frame_, 0, sizeof fsk_frame_);
+  const int got = adsi_tx(fsk_tx_, fsk_frame_, static_cast<int>(kTdmFrame));
+  if (got < static_cast<int>(kTdmFrame)) {
+    adsi_tx_free(fsk_tx_);
+    fsk_tx_ = nullptr;
+  }
+  return fsk_frame_;
 }
 
 void TdmPort::Poll(int64_t /*now_ns*/, EventList& events) {
@@ -103,7 +144,7 @@ void TdmPort::WriteFrame(const int16_t* in, EventList& events) {
     return;
   }
   static const int16_t kSilence[kTdmFrame] = {};
-  const int16_t* frame = in != nullptr ? in : kSilence;
+  const int16_t* frame = FskFrame(in != nullptr ? in : kSilence);
   try {
     channel_->Write(reinterpret_cast<const uint8_t*>(frame), kTdmFrame * sizeof(int16_t));
   } catch (const std::exception& e) {

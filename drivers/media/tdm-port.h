@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "../tdm/tdm-driver.h"
@@ -81,11 +82,18 @@ class TdmPort : public Port {
 
   const TdmPortCounters& counters() const { return counters_; }
 
+  // Sends an FSK message (type, length, body: spandsp's adsi_tx adds the channel seizure, marks
+  // and checksum) `delay_ms` from now, in place of what the port would write. `standard` is
+  // ADSI_STANDARD_CLASS (Bell 202) or ADSI_STANDARD_CLIP (V.23). Any JS thread; replaces a message
+  // not yet started. Returns false when the message does not fit.
+  bool SendFsk(int standard, const std::vector<uint8_t>& msg, int delay_ms);
+
  private:
   static void OnTone(void* user, int code, int level, int delay);
   static void OnFskMessage(void* user, const uint8_t* msg, int len);
   void Detect(const int16_t* frame, EventList& events);
   void Supervise(const int16_t* frame, EventList& events);
+  const int16_t* FskFrame(const int16_t* frame);
 
   std::shared_ptr<tdm::TdmChannel> channel_;
   TdmPortConfig config_;
@@ -107,6 +115,13 @@ class TdmPort : public Port {
   std::vector<SteadyToneDetector> steady_;
   std::unique_ptr<SilenceDetector> silence_;
   adsi_rx_state_t* fsk_ = nullptr;
+  // FSK to send: handed over under fsk_mu_, then owned by the media thread.
+  std::mutex fsk_mu_;
+  adsi_tx_state_t* fsk_next_ = nullptr;
+  int fsk_next_wait_ = 0;
+  adsi_tx_state_t* fsk_tx_ = nullptr;
+  int fsk_wait_ = 0;  // frames before fsk_tx_ starts
+  int16_t fsk_frame_[160] = {};
   TdmPortCounters counters_;
 };
 

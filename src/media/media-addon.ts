@@ -115,11 +115,9 @@ export interface NativeMediaEngine {
   /** DTMF from an RTP port (either mode) or an 8 kHz memory port (in-band only). */
   sendDtmf(port: number, digits: string, durationMs: number, gapMs: number, mode: DtmfMode): void;
   /** `handle` comes from the TDM addon's audioHandle(); see src/media/tdm-port.ts. */
-  createTdmPort(
-    handle: unknown,
-    options: NativeTdmPortOptions,
-  ): number;
+  createTdmPort(handle: unknown, options: NativeTdmPortOptions): number;
   tdmStats(port: number): TdmPortStats;
+  tdmSendFsk(port: number, standard: 'bell202' | 'v23', message: Uint8Array, delayMs: number): void;
 }
 
 /** Counters of one TDM port (drivers/media/tdm-port.h). */

@@ -25,7 +25,13 @@ import {
 } from './media-addon.js';
 import { translateEvent, type MediaEngineEvents, type MediaEventName } from './media-events.js';
 import { MediaPort, MemoryPort, Player, Recorder, RtpPort, type PortOwner } from './media-port.js';
-import { nativeTdmOptions, prepareTdmChannel, TdmPort, type TdmAudioSource, type TdmPortOptions } from './tdm-port.js';
+import {
+  nativeTdmOptions,
+  prepareTdmChannel,
+  TdmPort,
+  type TdmAudioSource,
+  type TdmPortOptions,
+} from './tdm-port.js';
 import { toneProfile, type ToneDetection } from './tone-detect.js';
 import { parseToneSpec, toneSegmentsToNumbers, type ToneSpec } from './tone-spec.js';
 

@@ -81,4 +81,14 @@ export class TdmPort extends MediaPort {
     this.assertOpen();
     return this.owner.native.tdmStats(this.id);
   }
+
+  /**
+   * Sends an FSK caller ID message (type, length, body; src/tdm/caller-id.ts builds one) on the
+   * line `delayMs` from now, in place of the audio the port would write. spandsp's adsi_tx adds
+   * the channel seizure, the marks and the checksum.
+   */
+  sendFsk(standard: 'bell202' | 'v23', message: Uint8Array, delayMs = 0): void {
+    this.assertOpen();
+    this.owner.native.tdmSendFsk(this.id, standard, message, delayMs);
+  }
 }

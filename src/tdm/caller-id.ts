@@ -46,6 +46,46 @@ function absence(bytes: Uint8Array): CallerIdAbsence {
   return ascii(bytes).trim().toUpperCase() === 'P' ? 'private' : 'unavailable';
 }
 
+/** `MMDDHHMM` of `d` in local time, the date and time field of both standards. */
+export function callerIdDateTime(d: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(d.getMonth() + 1)}${two(d.getDate())}${two(d.getHours())}${two(d.getMinutes())}`;
+}
+
+/**
+ * Builds a message (type, length, body; without the checksum, which the modulator adds). MDMF
+ * carries the date and time, the number (or why it is absent) and the name if given; SDMF the
+ * date and time and the number. Non-ASCII is replaced by `?`; the name is cut to 15 characters
+ * (GR-30's display width) and the number to 20.
+ */
+export function buildCallerId(o: {
+  format: 'sdmf' | 'mdmf';
+  number: string;
+  name?: string;
+  dateTime?: string;
+}): Uint8Array {
+  const bytes = (s: string, max: number): number[] =>
+    [...s.slice(0, max)].map((ch) => {
+      const c = ch.charCodeAt(0);
+      return c >= 0x20 && c < 0x7f ? c : 0x3f;
+    });
+  const when = bytes(o.dateTime ?? callerIdDateTime(new Date()), 8);
+  const number = /^[0-9*#]+$/.test(o.number) ? bytes(o.number, 20) : [];
+  let body: number[];
+  let type: number;
+  if (o.format === 'sdmf') {
+    type = SDMF;
+    body = [...when, ...(number.length > 0 ? number : [0x4f])]; // 'O': unavailable
+  } else {
+    type = MDMF;
+    body = [P_DATETIME, when.length, ...when];
+    body.push(...(number.length > 0 ? [P_NUMBER, number.length, ...number] : [P_NUMBER_ABSENT, 1, 0x4f]));
+    const name = bytes(o.name ?? '', 15);
+    if (name.length > 0) body.push(P_NAME, name.length, ...name);
+  }
+  return Uint8Array.from([type, body.length, ...body]);
+}
+
 /** Decodes `hex` (the caller-id event's payload). @throws TswError for a message it cannot read. */
 export function parseCallerIdHex(hex: string): CallerIdMessage {
   if (!/^([0-9a-f]{2})+$/i.test(hex)) bad(`"${hex.slice(0, 40)}" is not hex`);

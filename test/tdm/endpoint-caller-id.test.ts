@@ -2,6 +2,9 @@
  * FSK caller ID end to end on the loop card: an FXS port of the core rings with caller ID (the
  * loop card's spandsp adsi_tx), and the wired FXO port decodes it in the media thread (adsi_rx in
  * its idle-time monitor port) into the inbound channel's caller_id_number and caller_id_name.
+ * With `caller-id-generator=engine` the FXS port does what it does on DAHDI instead: the media
+ * engine writes the caller ID into the call's TDM port (DTMF before the first ring, FSK after it
+ * on the port's RINGEROFF), so the loop card only carries it.
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
@@ -19,7 +22,7 @@ function pair(fxs: number, params: string): string {
 const p = (name: string, value: string): string => `<param name="${name}" value="${value}"/>`;
 
 const SPAN = `
-    <span id="1" driver="loop" ports="8">
+    <span id="1" driver="loop" ports="14">
       <param name="loop-ring-on-ms" value="1000"/>
       <param name="loop-ring-off-ms" value="3000"/>
       <param name="context" value="tdmtest"/>
@@ -27,6 +30,9 @@ const SPAN = `
       ${pair(3, p('caller-id', 'bell202') + p('caller-id-format', 'sdmf'))}
       ${pair(5, p('caller-id', 'v23'))}
       ${pair(7, p('caller-id', 'v23') + p('caller-id-start', 'polarity'))}
+      ${pair(9, p('caller-id', 'bell202') + p('caller-id-generator', 'engine'))}
+      ${pair(11, p('caller-id', 'v23') + p('caller-id-generator', 'engine'))}
+      ${pair(13, p('caller-id', 'dtmf') + p('caller-id-generator', 'engine'))}
     </span>`;
 
 before(async () => {
@@ -94,6 +100,26 @@ describe('FSK caller ID into FXO ports (loop card)', () => {
     c.diagnostic(`offered after ${s.getVariable('test_offered_after_ms')} ms`);
     assert.equal(s.channel.profile.caller_id_number, '33142685300');
     assert.equal(s.channel.profile.caller_id_name, 'Marie');
+    await hangUpAll();
+  });
+
+  test('engine-generated (as on DAHDI) Bell 202 MDMF after the first ring', async () => {
+    const s = await callThrough(9, '6175550123', 'BOSTON');
+    assert.equal(s.channel.profile.caller_id_number, '6175550123');
+    assert.equal(s.channel.profile.caller_id_name, 'BOSTON');
+    await hangUpAll();
+  });
+
+  test('engine-generated V.23 MDMF after the first ring', async () => {
+    const s = await callThrough(11, '493012345678', 'Berlin');
+    assert.equal(s.channel.profile.caller_id_number, '493012345678');
+    assert.equal(s.channel.profile.caller_id_name, 'Berlin');
+    await hangUpAll();
+  });
+
+  test('engine-generated DTMF caller ID before the first ring', async () => {
+    const s = await callThrough(13, '4685551000', 'x');
+    assert.equal(s.channel.profile.caller_id_number, '4685551000');
     await hangUpAll();
   });
 });

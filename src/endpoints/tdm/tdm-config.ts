@@ -31,6 +31,7 @@ export const PORT_SCHEMA = defineSchema({
   'tone-country': { type: 'string', default: '' },
   'caller-id': { type: 'enum', values: ['dtmf', 'bell202', 'v23', 'none'], default: 'dtmf' },
   'caller-id-start': { type: 'enum', values: ['ring', 'polarity'], default: 'ring' },
+  'caller-id-generator': { type: 'enum', values: ['auto', 'engine'], default: 'auto' },
   'caller-id-format': {
     type: 'enum',
     values: ['mdmf', 'sdmf'],
