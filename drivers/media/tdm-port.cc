@@ -21,7 +21,10 @@ TdmPort::TdmPort(uint32_t id, std::shared_ptr<tdm::TdmChannel> channel, TdmPortC
     dtmf_ = dtmf_rx_init(nullptr, nullptr, nullptr);
     dtmf_rx_set_realtime_callback(dtmf_, &TdmPort::OnTone, this);
   }
-  if (config_.echo.tail_ms > 0) echo_ = std::make_unique<LineEchoCanceller>(config_.echo);
+  if (config_.echo.tail_ms > 0) {
+    echo_ = std::make_unique<LineEchoCanceller>(config_.echo);
+    exact_echo_ref_ = channel_->ReportsSent();
+  }
   if (!config_.tones.empty()) {
     tone_rx_ = std::make_unique<ToneDetector>(std::move(config_.tones), kTdmRate);
     config_.tones.clear();
@@ -97,7 +100,16 @@ void TdmPort::Poll(int64_t /*now_ns*/, EventList& events) {
     if (n < kTdmFrame * sizeof(int16_t)) return;  // nothing whole yet
     counters_.frames_in.fetch_add(1, std::memory_order_relaxed);
     if (ahead_ > 0) --ahead_;  // the card has taken one transmitted frame meanwhile
-    if (echo_) echo_->Clean(buf, kTdmFrame);
+    if (echo_) {
+      // With the card's own record of what it sent in this block's tick, the reference is exact;
+      // otherwise it is what the port wrote, in order (WriteFrame), which a card underrun shifts.
+      if (exact_echo_ref_) {
+        int16_t sent[kTdmFrame] = {};
+        channel_->ReadSent(sent, kTdmFrame);
+        echo_->Sent(sent, kTdmFrame);
+      }
+      echo_->Clean(buf, kTdmFrame);
+    }
     Detect(buf, events);
     Supervise(buf, events);
     std::vector<int16_t> frame(buf, buf + kTdmFrame);
@@ -153,7 +165,7 @@ void TdmPort::WriteFrame(const int16_t* in, EventList& events) {
     }
     return;
   }
-  if (echo_) echo_->Sent(frame, kTdmFrame);
+  if (echo_ && !exact_echo_ref_) echo_->Sent(frame, kTdmFrame);
   ++ahead_;
   counters_.frames_out.fetch_add(1, std::memory_order_relaxed);
 }

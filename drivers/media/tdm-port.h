@@ -110,6 +110,7 @@ class TdmPort : public Port {
   int64_t digit_samples_ = 0;
   EventList* pending_ = nullptr;  // where OnTone puts its event while Detect runs
   std::unique_ptr<LineEchoCanceller> echo_;
+  bool exact_echo_ref_ = false;  // the channel reports what it sent (TdmChannel::ReportsSent)
   std::unique_ptr<ToneDetector> tone_rx_;
   std::vector<std::string> tone_names_;
   std::vector<SteadyToneDetector> steady_;

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <stdexcept>
@@ -81,6 +82,16 @@ class LoopChannel : public TdmChannel {
   size_t Write(const uint8_t* buf, size_t len) override {
     std::lock_guard<std::mutex> lock(core_->mu);
     return core_->WriteLocked(ch_, buf, len);
+  }
+
+  bool ReportsSent() const override { return true; }
+
+  size_t ReadSent(int16_t* buf, size_t samples) override {
+    std::lock_guard<std::mutex> lock(core_->mu);
+    const std::vector<int16_t>& sent = Port().last_sent;
+    const size_t n = std::min(samples, sent.size());
+    std::copy(sent.begin(), sent.begin() + static_cast<std::ptrdiff_t>(n), buf);
+    return n;
   }
 
   bool GetEvent(TdmEvent* ev) override {

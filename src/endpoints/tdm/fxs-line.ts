@@ -2,8 +2,9 @@
  * An FXS (station) port: a phone hangs on it.
  *
  * - Phone off-hook: dial tone from the port's tone country, then digits detected in-band by the
- *   TDM media port (spandsp dtmf_rx), ended by a digit-map match, `#`, or the inter-digit
- *   timeout; then an inbound channel routes the digits in the port's context.
+ *   TDM media port (spandsp dtmf_rx) or dialled by pulses (the card's PULSEDIGIT), ended by a
+ *   digit-map match, `#`, or the inter-digit timeout; then an inbound channel routes the digits
+ *   in the port's context.
  * - A call to the port rings it (the card's ring cadence; on the loop card with DTMF caller ID
  *   before the first ring) and answers when the phone goes off-hook.
  * - When the far end leaves first: an open switch interval (loop current drop, if
@@ -45,6 +46,10 @@ export class FxsLine extends TdmLine {
       else if (this.state === S.ringing) this.#answeredByPhone();
     } else if (ev.type === 'ONHOOK') {
       void this.#onHook();
+    } else if (ev.type === 'PULSEDIGIT' && this.state === S.dialtone && this.#pendingUuid) {
+      // A rotary phone: the card counted the breaks; the digit joins the in-band ones.
+      const digit = String.fromCharCode(ev.value);
+      if (/^[0-9]$/.test(digit)) this.media?.get(this.#pendingUuid)?.pushDigit({ digit, durationMs: 0 });
     } else if (ev.type === 'RINGEROFF' && this.state === S.ringing && this.#fskAfterRing) {
       const { port, standard, message } = this.#fskAfterRing;
       this.#fskAfterRing = undefined;
