@@ -31,7 +31,8 @@ TdmPort::TdmPort(uint32_t id, std::shared_ptr<tdm::TdmChannel> channel, TdmPortC
   }
   for (const SteadyToneConfig& s : config_.steady) steady_.emplace_back(s, kTdmRate);
   if (config_.silence_ms > 0) {
-    silence_ = std::make_unique<SilenceDetector>(config_.silence_ms, config_.silence_dbm0, kTdmRate);
+    silence_ =
+        std::make_unique<SilenceDetector>(config_.silence_ms, config_.silence_dbm0, kTdmRate);
   }
   if (config_.fsk_standard != 0) {
     fsk_ = adsi_rx_init(nullptr, config_.fsk_standard, &TdmPort::OnFskMessage, this);

@@ -49,11 +49,11 @@ struct TdmPortConfig {
   int max_ahead = 4;  // frames written ahead of the card's clock at most
   int window = 50;    // frames (1 s) over which the lowest depth is watched
   bool detect_dtmf = true;
-  std::vector<ToneProfile> tones;       // cadenced tones to report
+  std::vector<ToneProfile> tones;        // cadenced tones to report
   std::vector<SteadyToneConfig> steady;  // steady tones to report
-  int silence_ms = 0;                   // 0: off
+  int silence_ms = 0;                    // 0: off
   double silence_dbm0 = -45;
-  int fsk_standard = 0;  // 0: off; ADSI_STANDARD_CLASS (Bell 202) or ADSI_STANDARD_CLIP (V.23)
+  int fsk_standard = 0;      // 0: off; ADSI_STANDARD_CLASS (Bell 202) or ADSI_STANDARD_CLIP (V.23)
   EchoConfig echo{0, true};  // tail_ms 0: off
 };
 

@@ -6,7 +6,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <vector>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -24,8 +23,8 @@ struct LoopPort {
   int blocksize = kLoopFrame;
   double rx_gain = 1.0;
   double tx_gain = 1.0;
-  int ec_taps = 0;         // recorded only: echo cancelling is the media engine's job
-  std::deque<int16_t> tx;  // written by the app, not yet sent
+  int ec_taps = 0;           // recorded only: echo cancelling is the media engine's job
+  std::deque<int16_t> tx;    // written by the app, not yet sent
   std::deque<int16_t> rx;    // received, not yet read
   std::deque<int16_t> sent;  // what the port sent in the tick of each rx sample (echo reference)
   std::vector<int16_t> last_sent;  // the sent samples of the block read last

@@ -6,8 +6,8 @@
 
 namespace tsw::tdm {
 
-using media::RequireInt;
 using media::OptionString;
+using media::RequireInt;
 using media::RequireString;
 
 namespace {
