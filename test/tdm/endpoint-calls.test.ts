@@ -108,7 +108,13 @@ describe('mod_tdm on the loop card', () => {
     await allIdle(3000);
     // The loop card's test controls stand in for the phone: lift it, then dial by loop breaks.
     assert.match(await t.api('tdm loop 1 hook 2 OFFHOOK'), /^\+OK/);
-    await waitFor(() => true, 10);
+    // A person dials once they hear dial tone, not within the off-hook debounce.
+    const end = Date.now() + 3000;
+    while ((await lineStates(t)).get('1/1') !== 'dialtone') {
+      assert.ok(Date.now() < end, 'the FXS port gave dial tone');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 500));
     assert.match(await t.api('tdm loop 1 pulse 2 5551234'), /^\+OK/);
     await waitFor(
       () => sessionWhere((s) => s.channel.name === 'tdm/1/1') !== undefined,
