@@ -19,7 +19,8 @@
         "media/wav-file.cc", "media/tone-generator.cc", "media/resampler.cc",
         "media/tdm-port.cc", "media/engine-wrap-tdm.cc",
         "media/dtmf-inband.cc", "media/engine-wrap-dtmf.cc", "media/rtp-codec.cc",
-        "media/tone-detector.cc", "media/echo-canceller.cc"
+        "media/tone-detector.cc", "media/echo-canceller.cc",
+        "media/line-detectors.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

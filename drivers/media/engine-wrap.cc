@@ -29,6 +29,7 @@ Napi::Function EngineWrap::Define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::RtpStats>("rtpStats"),
                          InstanceMethod<&EngineWrap::CreateTdmPort>("createTdmPort"),
                          InstanceMethod<&EngineWrap::TdmStats>("tdmStats"),
+                         InstanceMethod<&EngineWrap::TdmSendFsk>("tdmSendFsk"),
                          InstanceMethod<&EngineWrap::SendDtmf>("sendDtmf"),
                      });
 }

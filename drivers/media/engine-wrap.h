@@ -53,6 +53,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   // engine-wrap-tdm.cc
   Napi::Value CreateTdmPort(const Napi::CallbackInfo& info);
   Napi::Value TdmStats(const Napi::CallbackInfo& info);
+  Napi::Value TdmSendFsk(const Napi::CallbackInfo& info);
 
   uint32_t Register(std::shared_ptr<Port> port);
   std::shared_ptr<Port> Lookup(const Napi::CallbackInfo& info, size_t index);

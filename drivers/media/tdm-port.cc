@@ -21,10 +21,68 @@ TdmPort::TdmPort(uint32_t id, std::shared_ptr<tdm::TdmChannel> channel, TdmPortC
     dtmf_ = dtmf_rx_init(nullptr, nullptr, nullptr);
     dtmf_rx_set_realtime_callback(dtmf_, &TdmPort::OnTone, this);
   }
+  if (config_.echo.tail_ms > 0) {
+    echo_ = std::make_unique<LineEchoCanceller>(config_.echo);
+    exact_echo_ref_ = channel_->ReportsSent();
+  }
+  if (!config_.tones.empty()) {
+    tone_rx_ = std::make_unique<ToneDetector>(std::move(config_.tones), kTdmRate);
+    config_.tones.clear();
+  }
+  for (const SteadyToneConfig& s : config_.steady) steady_.emplace_back(s, kTdmRate);
+  if (config_.silence_ms > 0) {
+    silence_ =
+        std::make_unique<SilenceDetector>(config_.silence_ms, config_.silence_dbm0, kTdmRate);
+  }
+  if (config_.fsk_standard != 0) {
+    fsk_ = adsi_rx_init(nullptr, config_.fsk_standard, &TdmPort::OnFskMessage, this);
+  }
 }
 
 TdmPort::~TdmPort() {
   if (dtmf_ != nullptr) dtmf_rx_free(dtmf_);
+  if (fsk_ != nullptr) adsi_rx_free(fsk_);
+  if (fsk_next_ != nullptr) adsi_tx_free(fsk_next_);
+  if (fsk_tx_ != nullptr) adsi_tx_free(fsk_tx_);
+}
+
+bool TdmPort::SendFsk(int standard, const std::vector<uint8_t>& msg, int delay_ms) {
+  adsi_tx_state_t* tx = adsi_tx_init(nullptr, standard);
+  if (tx == nullptr) return false;
+  std::vector<uint8_t> copy(msg);
+  if (adsi_tx_put_message(tx, copy.data(), static_cast<int>(copy.size())) <= 0) {
+    adsi_tx_free(tx);
+    return false;
+  }
+  std::lock_guard<std::mutex> lock(fsk_mu_);
+  if (fsk_next_ != nullptr) adsi_tx_free(fsk_next_);
+  fsk_next_ = tx;
+  fsk_next_wait_ = delay_ms / kTdmPtime;
+  return true;
+}
+
+const int16_t* TdmPort::FskFrame(const int16_t* frame) {
+  {
+    std::unique_lock<std::mutex> lock(fsk_mu_, std::try_to_lock);
+    if (lock.owns_lock() && fsk_next_ != nullptr) {
+      if (fsk_tx_ != nullptr) adsi_tx_free(fsk_tx_);
+      fsk_tx_ = fsk_next_;
+      fsk_wait_ = fsk_next_wait_;
+      fsk_next_ = nullptr;
+    }
+  }
+  if (fsk_tx_ == nullptr) return frame;
+  if (fsk_wait_ > 0) {
+    --fsk_wait_;
+    return frame;
+  }
+  std::memset(fsk_frame_, 0, sizeof fsk_frame_);
+  const int got = adsi_tx(fsk_tx_, fsk_frame_, static_cast<int>(kTdmFrame));
+  if (got < static_cast<int>(kTdmFrame)) {
+    adsi_tx_free(fsk_tx_);
+    fsk_tx_ = nullptr;
+  }
+  return fsk_frame_;
 }
 
 void TdmPort::Poll(int64_t /*now_ns*/, EventList& events) {
@@ -43,7 +101,18 @@ void TdmPort::Poll(int64_t /*now_ns*/, EventList& events) {
     if (n < kTdmFrame * sizeof(int16_t)) return;  // nothing whole yet
     counters_.frames_in.fetch_add(1, std::memory_order_relaxed);
     if (ahead_ > 0) --ahead_;  // the card has taken one transmitted frame meanwhile
+    if (echo_) {
+      // With the card's own record of what it sent in this block's tick, the reference is exact;
+      // otherwise it is what the port wrote, in order (WriteFrame), which a card underrun shifts.
+      if (exact_echo_ref_) {
+        int16_t sent[kTdmFrame] = {};
+        channel_->ReadSent(sent, kTdmFrame);
+        echo_->Sent(sent, kTdmFrame);
+      }
+      echo_->Clean(buf, kTdmFrame);
+    }
     Detect(buf, events);
+    Supervise(buf, events);
     std::vector<int16_t> frame(buf, buf + kTdmFrame);
     rx_.push_back(std::move(frame));
     while (rx_.size() > static_cast<size_t>(config_.max_queue)) {
@@ -88,7 +157,7 @@ void TdmPort::WriteFrame(const int16_t* in, EventList& events) {
     return;
   }
   static const int16_t kSilence[kTdmFrame] = {};
-  const int16_t* frame = in != nullptr ? in : kSilence;
+  const int16_t* frame = FskFrame(in != nullptr ? in : kSilence);
   try {
     channel_->Write(reinterpret_cast<const uint8_t*>(frame), kTdmFrame * sizeof(int16_t));
   } catch (const std::exception& e) {
@@ -97,6 +166,7 @@ void TdmPort::WriteFrame(const int16_t* in, EventList& events) {
     }
     return;
   }
+  if (echo_ && !exact_echo_ref_) echo_->Sent(frame, kTdmFrame);
   ++ahead_;
   counters_.frames_out.fetch_add(1, std::memory_order_relaxed);
 }
@@ -114,6 +184,36 @@ void TdmPort::Detect(const int16_t* frame, EventList& events) {
   dtmf_rx(dtmf_, frame, static_cast<int>(kTdmFrame));
   if (digit_ != 0) digit_samples_ += static_cast<int64_t>(kTdmFrame);
   pending_ = nullptr;
+}
+
+void TdmPort::Supervise(const int16_t* frame, EventList& events) {
+  DetectTonesInto(tone_rx_.get(), id(), frame, kTdmFrame, &tone_names_, events);
+  for (SteadyToneDetector& d : steady_) {
+    if (d.Block(frame, kTdmFrame)) events.push_back({"tone", id(), d.name(), 0});
+  }
+  if (silence_ && silence_->Block(frame, kTdmFrame)) {
+    events.push_back({"silence", id(), "", silence_->timeout_ms()});
+  }
+  if (fsk_ != nullptr) {
+    pending_ = &events;
+    adsi_rx(fsk_, frame, static_cast<int>(kTdmFrame));
+    pending_ = nullptr;
+  }
+}
+
+void TdmPort::OnFskMessage(void* user, const uint8_t* msg, int len) {
+  auto* self = static_cast<TdmPort*>(user);
+  // A negative length is a modem status report, not a message.
+  if (len <= 0 || self->pending_ == nullptr) return;
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(static_cast<size_t>(len) * 2);
+  for (int i = 0; i < len; ++i) {
+    hex.push_back(kHex[msg[i] >> 4]);
+    hex.push_back(kHex[msg[i] & 15]);
+  }
+  self->pending_->push_back({"caller-id", self->id(), std::move(hex), self->config_.fsk_standard});
+  self->counters_.caller_ids.fetch_add(1, std::memory_order_relaxed);
 }
 
 void TdmPort::OnTone(void* user, int code, int /*level*/, int /*delay*/) {

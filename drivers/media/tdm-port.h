@@ -14,6 +14,14 @@
 //
 // Every received block also runs through spandsp's dtmf_rx, because TDM lines carry digits as
 // Q.23 tones, not as RFC 4733 events; a digit is reported ("dtmf") once it ends, with its length.
+//
+// Line supervision, each optional, on the received blocks (after the echo canceller):
+//   - call-progress tones by cadence (tone-detector.h): "tone" with the profile's name
+//   - a steady tone such as dial tone (line-detectors.h): "tone" with its name
+//   - silence for a timeout: "silence" with the timeout in ms
+//   - FSK caller ID (spandsp adsi_rx, Bell 202 or V.23): "caller-id" with the message in hex and
+//     the standard (ADSI_STANDARD_CLASS or ADSI_STANDARD_CLIP) as value
+// The echo canceller (echo-canceller.h) pairs what the port writes with what it reads.
 #ifndef TSW_MEDIA_TDM_PORT_H_
 #define TSW_MEDIA_TDM_PORT_H_
 
@@ -24,10 +32,14 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "../tdm/tdm-driver.h"
+#include "echo-canceller.h"
+#include "line-detectors.h"
 #include "port.h"
+#include "tone-detector.h"
 
 namespace tsw::media {
 
@@ -37,6 +49,12 @@ struct TdmPortConfig {
   int max_ahead = 4;  // frames written ahead of the card's clock at most
   int window = 50;    // frames (1 s) over which the lowest depth is watched
   bool detect_dtmf = true;
+  std::vector<ToneProfile> tones;        // cadenced tones to report
+  std::vector<SteadyToneConfig> steady;  // steady tones to report
+  int silence_ms = 0;                    // 0: off
+  double silence_dbm0 = -45;
+  int fsk_standard = 0;      // 0: off; ADSI_STANDARD_CLASS (Bell 202) or ADSI_STANDARD_CLIP (V.23)
+  EchoConfig echo{0, true};  // tail_ms 0: off
 };
 
 struct TdmPortCounters {
@@ -47,6 +65,7 @@ struct TdmPortCounters {
   std::atomic<uint64_t> tx_dropped{0};   // frames not written because the card was behind
   std::atomic<uint64_t> errors{0};
   std::atomic<uint64_t> digits{0};
+  std::atomic<uint64_t> caller_ids{0};  // FSK caller ID messages decoded
 };
 
 class TdmPort : public Port {
@@ -63,9 +82,18 @@ class TdmPort : public Port {
 
   const TdmPortCounters& counters() const { return counters_; }
 
+  // Sends an FSK message (type, length, body: spandsp's adsi_tx adds the channel seizure, marks
+  // and checksum) `delay_ms` from now, in place of what the port would write. `standard` is
+  // ADSI_STANDARD_CLASS (Bell 202) or ADSI_STANDARD_CLIP (V.23). Any JS thread; replaces a message
+  // not yet started. Returns false when the message does not fit.
+  bool SendFsk(int standard, const std::vector<uint8_t>& msg, int delay_ms);
+
  private:
   static void OnTone(void* user, int code, int level, int delay);
+  static void OnFskMessage(void* user, const uint8_t* msg, int len);
   void Detect(const int16_t* frame, EventList& events);
+  void Supervise(const int16_t* frame, EventList& events);
+  const int16_t* FskFrame(const int16_t* frame);
 
   std::shared_ptr<tdm::TdmChannel> channel_;
   TdmPortConfig config_;
@@ -81,6 +109,20 @@ class TdmPort : public Port {
   int digit_ = 0;
   int64_t digit_samples_ = 0;
   EventList* pending_ = nullptr;  // where OnTone puts its event while Detect runs
+  std::unique_ptr<LineEchoCanceller> echo_;
+  bool exact_echo_ref_ = false;  // the channel reports what it sent (TdmChannel::ReportsSent)
+  std::unique_ptr<ToneDetector> tone_rx_;
+  std::vector<std::string> tone_names_;
+  std::vector<SteadyToneDetector> steady_;
+  std::unique_ptr<SilenceDetector> silence_;
+  adsi_rx_state_t* fsk_ = nullptr;
+  // FSK to send: handed over under fsk_mu_, then owned by the media thread.
+  std::mutex fsk_mu_;
+  adsi_tx_state_t* fsk_next_ = nullptr;
+  int fsk_next_wait_ = 0;
+  adsi_tx_state_t* fsk_tx_ = nullptr;
+  int fsk_wait_ = 0;  // frames before fsk_tx_ starts
+  int16_t fsk_frame_[160] = {};
   TdmPortCounters counters_;
 };
 

@@ -77,8 +77,8 @@ PortSource::~PortSource() {
   if (fsk_ != nullptr) adsi_tx_free(fsk_);
 }
 
-void PortSource::QueueFskCallerId(int standard, const std::string& number, const std::string& name,
-                                  int delay_ms) {
+int PortSource::QueueFskCallerId(int standard, const std::string& number, const std::string& name,
+                                 int delay_ms, bool sdmf) {
   if (fsk_ != nullptr) adsi_tx_free(fsk_);
   fsk_ = adsi_tx_init(nullptr, standard);
   if (fsk_ == nullptr) throw std::bad_alloc();
@@ -96,12 +96,20 @@ void PortSource::QueueFskCallerId(int standard, const std::string& number, const
   auto code = [clip](int clip_code, int class_code) {
     return static_cast<uint8_t>(clip ? clip_code : class_code);
   };
-  int len = adsi_add_field(fsk_, msg, 0, code(CLIP_MDMF_CALLERID, CLASS_MDMF_CALLERID), nullptr, 0);
-  len = adsi_add_field(fsk_, msg, len, code(CLIP_DATETIME, MCLASS_DATETIME),
-                       reinterpret_cast<const uint8_t*>(when), 8);
-  len = adsi_add_field(fsk_, msg, len, code(CLIP_CALLER_NUMBER, MCLASS_CALLER_NUMBER),
-                       bytes(number), static_cast<int>(number.size()));
-  if (!name.empty()) {
+  int len = 0;
+  if (sdmf) {
+    // Type, length, then the fields unlabelled: MMDDHHMM and the number (field type 0).
+    len = adsi_add_field(fsk_, msg, 0, CLASS_SDMF_CALLERID, nullptr, 0);
+    len = adsi_add_field(fsk_, msg, len, 0, reinterpret_cast<const uint8_t*>(when), 8);
+    len = adsi_add_field(fsk_, msg, len, 0, bytes(number), static_cast<int>(number.size()));
+  } else {
+    len = adsi_add_field(fsk_, msg, 0, code(CLIP_MDMF_CALLERID, CLASS_MDMF_CALLERID), nullptr, 0);
+    len = adsi_add_field(fsk_, msg, len, code(CLIP_DATETIME, MCLASS_DATETIME),
+                         reinterpret_cast<const uint8_t*>(when), 8);
+    len = adsi_add_field(fsk_, msg, len, code(CLIP_CALLER_NUMBER, MCLASS_CALLER_NUMBER),
+                         bytes(number), static_cast<int>(number.size()));
+  }
+  if (!sdmf && !name.empty()) {
     len = adsi_add_field(fsk_, msg, len, code(CLIP_CALLER_NAME, MCLASS_CALLER_NAME), bytes(name),
                          static_cast<int>(name.size()));
   }
@@ -111,6 +119,8 @@ void PortSource::QueueFskCallerId(int standard, const std::string& number, const
     throw std::length_error("the caller ID message does not fit");
   }
   fsk_wait_ = delay_ms * kLoopRate / 1000;
+  // 300 bits of channel seizure, 180 marks, 10 bits per byte with the checksum, at 1200 bit/s.
+  return (300 + 180 + (len + 1) * 10) * 1000 / 1200;
 }
 
 int PortSource::QueueDtmf(const std::string& digits, int on_ms, int off_ms, int level_dbm0) {

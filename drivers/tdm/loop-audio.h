@@ -72,9 +72,11 @@ class PortSource {
   void StartTone(double freq_hz, double level_dbm0, int duration_ms);
   // Queues an FSK caller ID message (number, and name when not empty) to start after `delay_ms`.
   // `standard` is spandsp's ADSI_STANDARD_CLASS (Bell 202, Telcordia GR-30 MDMF) or
-  // ADSI_STANDARD_CLIP (V.23, ETSI EN 300 659-3 MDMF). Replaces any message not yet sent.
-  void QueueFskCallerId(int standard, const std::string& number, const std::string& name,
-                        int delay_ms);
+  // ADSI_STANDARD_CLIP (V.23, ETSI EN 300 659-3 MDMF); `sdmf` (Bell 202 only) sends the single
+  // data message format, without the name. Replaces any message not yet sent. Returns how long
+  // the message takes to send, in ms.
+  int QueueFskCallerId(int standard, const std::string& number, const std::string& name,
+                       int delay_ms, bool sdmf = false);
   bool fsk_pending() const { return fsk_ != nullptr; }
   // Mixes the next frame of whatever is playing into `frame` (saturating).
   void MixInto(int16_t* frame);

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <stdexcept>
@@ -81,6 +82,16 @@ class LoopChannel : public TdmChannel {
   size_t Write(const uint8_t* buf, size_t len) override {
     std::lock_guard<std::mutex> lock(core_->mu);
     return core_->WriteLocked(ch_, buf, len);
+  }
+
+  bool ReportsSent() const override { return true; }
+
+  size_t ReadSent(int16_t* buf, size_t samples) override {
+    std::lock_guard<std::mutex> lock(core_->mu);
+    const std::vector<int16_t>& sent = Port().last_sent;
+    const size_t n = std::min(samples, sent.size());
+    std::copy(sent.begin(), sent.begin() + static_cast<std::ptrdiff_t>(n), buf);
+    return n;
   }
 
   bool GetEvent(TdmEvent* ev) override {
@@ -227,7 +238,7 @@ void LoopCard::InjectTone(int channel, double freq_hz, double level_dbm0, int du
 }
 
 void LoopCard::RingWithCallerId(int channel, const std::string& number, CallerIdMode mode,
-                                const std::string& name) {
+                                const std::string& name, bool sdmf, bool polarity) {
   for (char c : number) {
     if (c < '0' || c > '9') throw TdmError(std::string("not a caller ID digit: ") + c, EINVAL);
   }
@@ -236,14 +247,24 @@ void LoopCard::RingWithCallerId(int channel, const std::string& number, CallerId
   if (!LoopCore::IsStation(channel)) throw TdmError("only a station (FXS) port rings", EINVAL);
   LoopPort& port = core_->ports[core_->PortIndex(channel)];
   LoopLine& line = core_->LineOf(channel);
+  if (sdmf && mode != CallerIdMode::kBell202) throw TdmError("SDMF is a Bell 202 format", EINVAL);
+  if (polarity && mode == CallerIdMode::kDtmf) {
+    throw TdmError("polarity start is for FSK caller ID", EINVAL);
+  }
   if (mode == CallerIdMode::kDtmf) {
     const int ms = port.source->QueueDtmf("A" + number + "C", 70, 70, -10);
     line.RingAt(core_->now + ms + core_->cfg.cid_ring_delay_ms);
     return;
   }
   const int standard = mode == CallerIdMode::kBell202 ? ADSI_STANDARD_CLASS : ADSI_STANDARD_CLIP;
+  if (polarity) {
+    line.Reverse();
+    const int ms = port.source->QueueFskCallerId(standard, number, name, kPolarityToFskMs, sdmf);
+    line.RingAt(core_->now + kPolarityToFskMs + ms + core_->cfg.fsk_delay_ms);
+    return;
+  }
   port.source->QueueFskCallerId(standard, number, name,
-                                core_->cfg.ring_on_ms + core_->cfg.fsk_delay_ms);
+                                core_->cfg.ring_on_ms + core_->cfg.fsk_delay_ms, sdmf);
   line.RingAt(core_->now);
 }
 

@@ -43,10 +43,14 @@ class LoopCard : public TdmDriver {
   // Rings a station port with caller ID. kDtmf sends 'A' + number + 'C' before the first ring
   // (the DTMF form of ETSI EN 300 659-1, as in the Nordic countries); the FSK forms send an MDMF
   // message (number, optional name) fsk_delay_ms into the first silence after the first ring, as
-  // Telcordia GR-30 prescribes for Bell 202 and many ETSI networks do for V.23.
+  // Telcordia GR-30 prescribes for Bell 202 and many ETSI networks do for V.23. `sdmf` sends
+  // Bell 202's single data message format (date, time and number) instead. `polarity` starts with
+  // a battery reversal (ETSI EN 300 659-1 caller ID before ringing): the FSK message follows
+  // kPolarityToFskMs later, and the first ring fsk_delay_ms after the message.
   enum class CallerIdMode { kDtmf, kBell202, kV23 };
+  static constexpr int kPolarityToFskMs = 250;
   void RingWithCallerId(int channel, const std::string& number, CallerIdMode mode,
-                        const std::string& name);
+                        const std::string& name, bool sdmf = false, bool polarity = false);
   LineState GetLineState(int channel);
 
   // Manual clock only: runs ceil(ms / 20) frames on the caller's thread.

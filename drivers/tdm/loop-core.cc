@@ -69,10 +69,12 @@ void LoopCore::TakeFrame(LoopPort& port, int16_t* frame) {
   port.source->MixInto(frame);
 }
 
-void LoopCore::GiveFrame(LoopPort& port, const int16_t* frame) {
+void LoopCore::GiveFrame(LoopPort& port, const int16_t* frame, const int16_t* sent) {
   if (!port.open) return;
   for (int i = 0; i < kLoopFrame; ++i) port.rx.push_back(Clip16(frame[i] * port.rx_gain));
+  port.sent.insert(port.sent.end(), sent, sent + kLoopFrame);
   while (port.rx.size() > max_queue) port.rx.pop_front();
+  while (port.sent.size() > port.rx.size()) port.sent.pop_front();
 }
 
 void LoopCore::TickLocked() {
@@ -96,8 +98,8 @@ void LoopCore::TickLocked() {
     TakeFrame(trunk, trunk_tx);
     const LineState s = lines[l]->state();
     audio[l]->Process(station_tx, trunk_tx, s.battery, s.loop_current, station_rx, trunk_rx);
-    GiveFrame(station, station_rx);
-    GiveFrame(trunk, trunk_rx);
+    GiveFrame(station, station_rx, station_tx);
+    GiveFrame(trunk, trunk_rx, trunk_tx);
   }
   ++ticks;
   if (events_ready) events_cv.notify_all();
@@ -114,6 +116,11 @@ size_t LoopCore::ReadLocked(int channel, uint8_t* buf, size_t len) {
     port.rx.pop_front();
   }
   Encode(port.law, frame, block, buf);
+  port.last_sent.clear();
+  for (size_t i = 0; i < block && !port.sent.empty(); ++i) {
+    port.last_sent.push_back(port.sent.front());
+    port.sent.pop_front();
+  }
   return block * BytesPerSample(port.law);
 }
 

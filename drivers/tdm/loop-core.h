@@ -23,9 +23,11 @@ struct LoopPort {
   int blocksize = kLoopFrame;
   double rx_gain = 1.0;
   double tx_gain = 1.0;
-  int ec_taps = 0;         // recorded only: echo cancelling is the media engine's job
-  std::deque<int16_t> tx;  // written by the app, not yet sent
-  std::deque<int16_t> rx;  // received, not yet read
+  int ec_taps = 0;           // recorded only: echo cancelling is the media engine's job
+  std::deque<int16_t> tx;    // written by the app, not yet sent
+  std::deque<int16_t> rx;    // received, not yet read
+  std::deque<int16_t> sent;  // what the port sent in the tick of each rx sample (echo reference)
+  std::vector<int16_t> last_sent;  // the sent samples of the block read last
   std::deque<TdmEvent> events;
   std::unique_ptr<PortSource> source = std::make_unique<PortSource>();
 };
@@ -57,7 +59,7 @@ struct LoopCore {
  private:
   void QueueEvents(const std::vector<LineEvent>& events, size_t line);
   void TakeFrame(LoopPort& port, int16_t* frame);
-  void GiveFrame(LoopPort& port, const int16_t* frame);
+  void GiveFrame(LoopPort& port, const int16_t* frame, const int16_t* sent);
 };
 
 }  // namespace tsw::tdm

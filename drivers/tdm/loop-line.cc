@@ -105,6 +105,10 @@ void LoopLine::Step(int64_t now, std::vector<LineEvent>* events) {
       battery_back_at_ = now + cfg_.open_switch_ms;
     }
   }
+  if (reverse_request_) {
+    reverse_request_ = false;
+    if (battery_) SetBattery(true, !reversed_, now, events);
+  }
   if (ringoff_request_) {
     ringoff_request_ = false;
     ring_request_ = false;

@@ -59,6 +59,9 @@ class LoopLine {
   // Test controls.
   void DialPulses(const std::string& digits, int64_t now_ms);
   void RingAt(int64_t at_ms);
+  // Reverses the battery on the next step (caller ID before ringing); a station disconnect
+  // restores it.
+  void Reverse() { reverse_request_ = true; }
 
   // Advances the line to `now_ms` (one call per ms, in order).
   void Step(int64_t now_ms, std::vector<LineEvent>* events);
@@ -85,6 +88,7 @@ class LoopLine {
   bool ring_request_ = false;
   bool ringoff_request_ = false;
   int64_t ring_at_ = -1;
+  bool reverse_request_ = false;
 
   bool battery_ = true;
   bool reversed_ = false;

@@ -119,6 +119,13 @@ class TdmChannel {
   virtual void SetGains(double rx_db, double tx_db) = 0;
   // Echo canceller tail in taps (8 per ms); 0 turns it off.
   virtual void SetEchoCancel(int taps) = 0;
+  // Whether the driver can tell what it transmitted in the tick each received block comes from:
+  // the exact reference a line echo canceller needs. The loop card can; DAHDI cannot (use the
+  // kernel's canceller there).
+  virtual bool ReportsSent() const { return false; }
+  // After a Read of a linear block: the `samples` the port transmitted in that block's tick.
+  // Returns the samples copied (0 when the driver does not report them).
+  virtual size_t ReadSent(int16_t* /*buf*/, size_t /*samples*/) { return 0; }
 };
 
 class TdmDriver {

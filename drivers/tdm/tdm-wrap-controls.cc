@@ -6,6 +6,7 @@
 
 namespace tsw::tdm {
 
+using media::OptionString;
 using media::RequireInt;
 using media::RequireString;
 
@@ -146,7 +147,8 @@ Napi::Value CardWrap::InjectTone(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// ringWithCallerId(channel, number, mode = 'dtmf', name = '')
+// ringWithCallerId(channel, number, mode = 'dtmf', name = '', { format?: 'sdmf' | 'mdmf',
+//   start?: 'ring' | 'polarity' })
 Napi::Value CardWrap::RingWithCallerId(const Napi::CallbackInfo& info) {
   LoopCard& card = Loop(info.Env());
   const int ch = static_cast<int>(RequireInt(info, 0, "channel"));
@@ -163,7 +165,22 @@ Napi::Value CardWrap::RingWithCallerId(const Napi::CallbackInfo& info) {
   } else {
     throw Napi::RangeError::New(info.Env(), "caller ID mode must be dtmf, bell202 or v23");
   }
-  Guard(info.Env(), [&] { card.RingWithCallerId(ch, number, m, name); });
+  bool sdmf = false;
+  bool polarity = false;
+  if (info.Length() > 4 && info[4].IsObject()) {
+    const Napi::Object o = info[4].As<Napi::Object>();
+    const std::string format = OptionString(o, "format", "mdmf");
+    const std::string start = OptionString(o, "start", "ring");
+    if (format != "sdmf" && format != "mdmf") {
+      throw Napi::RangeError::New(info.Env(), "caller ID format must be sdmf or mdmf");
+    }
+    if (start != "ring" && start != "polarity") {
+      throw Napi::RangeError::New(info.Env(), "caller ID start must be ring or polarity");
+    }
+    sdmf = format == "sdmf";
+    polarity = start == "polarity";
+  }
+  Guard(info.Env(), [&] { card.RingWithCallerId(ch, number, m, name, sdmf, polarity); });
   return info.Env().Undefined();
 }
 

@@ -115,11 +115,9 @@ export interface NativeMediaEngine {
   /** DTMF from an RTP port (either mode) or an 8 kHz memory port (in-band only). */
   sendDtmf(port: number, digits: string, durationMs: number, gapMs: number, mode: DtmfMode): void;
   /** `handle` comes from the TDM addon's audioHandle(); see src/media/tdm-port.ts. */
-  createTdmPort(
-    handle: unknown,
-    options: { detectDtmf?: boolean; slack?: number; maxQueue?: number; maxAhead?: number },
-  ): number;
+  createTdmPort(handle: unknown, options: NativeTdmPortOptions): number;
   tdmStats(port: number): TdmPortStats;
+  tdmSendFsk(port: number, standard: 'bell202' | 'v23', message: Uint8Array, delayMs: number): void;
 }
 
 /** Counters of one TDM port (drivers/media/tdm-port.h). */
@@ -135,6 +133,22 @@ export interface TdmPortStats {
   errors: number;
   /** Digits detected in-band (spandsp dtmf_rx). */
   digits: number;
+  /** FSK caller ID messages decoded (spandsp adsi_rx). */
+  callerIds: number;
+}
+
+/** createTdmPort's options as the addon takes them (src/media/tdm-port.ts builds them). */
+export interface NativeTdmPortOptions {
+  detectDtmf?: boolean;
+  slack?: number;
+  maxQueue?: number;
+  maxAhead?: number;
+  detectTones?: NativeToneProfile[];
+  steadyTones?: { name: string; freqs: number[]; ms?: number; minDbm0?: number }[];
+  silenceMs?: number;
+  silenceDbm0?: number;
+  fsk?: 'bell202' | 'v23' | 'none';
+  echoCancel?: { tailMs?: number; nlp?: boolean };
 }
 
 export interface MediaAddon {

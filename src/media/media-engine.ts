@@ -25,7 +25,13 @@ import {
 } from './media-addon.js';
 import { translateEvent, type MediaEngineEvents, type MediaEventName } from './media-events.js';
 import { MediaPort, MemoryPort, Player, Recorder, RtpPort, type PortOwner } from './media-port.js';
-import { prepareTdmChannel, TdmPort, type TdmAudioSource, type TdmPortOptions } from './tdm-port.js';
+import {
+  nativeTdmOptions,
+  prepareTdmChannel,
+  TdmPort,
+  type TdmAudioSource,
+  type TdmPortOptions,
+} from './tdm-port.js';
 import { toneProfile, type ToneDetection } from './tone-detect.js';
 import { parseToneSpec, toneSegmentsToNumbers, type ToneSpec } from './tone-spec.js';
 
@@ -238,7 +244,8 @@ export class MediaEngine extends EventEmitter<MediaEngineEvents> implements Port
    */
   createTdmPort(uuid: string, channel: TdmAudioSource, options: TdmPortOptions = {}): TdmPort {
     const handle = prepareTdmChannel(channel);
-    const id = this.#call('create a TDM port', () => this.native.createTdmPort(handle, options));
+    const native = nativeTdmOptions(options);
+    const id = this.#call('create a TDM port', () => this.native.createTdmPort(handle, native));
     return this.#adopt(new TdmPort(this, id, uuid, channel.number));
   }
 

@@ -30,6 +30,18 @@ export interface ToneEvent extends PortEventBase {
   name: string;
 }
 
+/** A TDM port heard nothing above its silence level for `timeoutMs`. */
+export interface SilenceEvent extends PortEventBase {
+  timeoutMs: number;
+}
+
+/** An FSK caller ID message a TDM port decoded: the raw message, parsed by src/tdm/caller-id.ts. */
+export interface CallerIdEvent extends PortEventBase {
+  /** The message bytes (type, length, body) in hex. */
+  hex: string;
+  standard: 'bell202' | 'v23';
+}
+
 export interface RecordErrorEvent extends PortEventBase {
   message: string;
 }
@@ -40,6 +52,10 @@ export interface MediaEngineEvents {
   dtmf: [DtmfEvent];
   /** A call-progress tone was recognised on a port with `detectTones`. */
   tone: [ToneEvent];
+  /** A TDM port's silence timeout ran out. */
+  silence: [SilenceEvent];
+  /** A TDM port decoded an FSK caller ID message. */
+  'caller-id': [CallerIdEvent];
   /** A player reached the end of its file or tone. */
   'playback-done': [PortEventBase];
   /** No RTP packet arrived for the port's media timeout. */
@@ -69,6 +85,13 @@ export function translateEvent(
       return { name: 'dtmf', payload: { ...base, digit: raw.detail ?? '', durationMs: raw.value ?? 0 } };
     case 'tone':
       return { name: 'tone', payload: { ...base, name: raw.detail ?? '' } };
+    case 'silence':
+      return { name: 'silence', payload: { ...base, timeoutMs: raw.value ?? 0 } };
+    case 'caller-id':
+      return {
+        name: 'caller-id',
+        payload: { ...base, hex: raw.detail ?? '', standard: raw.value === 2 ? 'v23' : 'bell202' },
+      };
     case 'playback-done':
       return { name: 'playback-done', payload: base };
     case 'media-timeout':

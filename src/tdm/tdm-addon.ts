@@ -73,7 +73,13 @@ export interface NativeTdmCard {
   dialDtmf(channel: number, digits: string, onMs: number, offMs: number, levelDbm0: number): void;
   dialPulses(channel: number, digits: string): void;
   injectTone(channel: number, freqHz: number, levelDbm0: number, durationMs: number): void;
-  ringWithCallerId(channel: number, number: string, mode: CallerIdMode, name: string): void;
+  ringWithCallerId(
+    channel: number,
+    number: string,
+    mode: CallerIdMode,
+    name: string,
+    o: { format?: 'sdmf' | 'mdmf'; start?: 'ring' | 'polarity' },
+  ): void;
   lineState(channel: number): LineState;
 }
 

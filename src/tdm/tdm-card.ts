@@ -154,12 +154,22 @@ export class TdmCard extends EventEmitter<TdmCardEvents> {
 
   /**
    * Rings a station port with caller ID (spandsp's dtmf_tx or adsi_tx): DTMF before the first
-   * ring, or FSK `fskDelayMs` after it (see {@link CallerIdMode}). `name` is sent by FSK only.
+   * ring, or FSK `fskDelayMs` after it (see {@link CallerIdMode}). `name` is sent by FSK MDMF
+   * only. `format: 'sdmf'` (Bell 202 only) sends the single data message format; `start:
+   * 'polarity'` reverses the battery first, sends FSK 250 ms later and rings `fskDelayMs` after
+   * the message (ETSI EN 300 659-1 caller ID before ringing).
    */
-  ringWithCallerId(channel: number, number: string, o: { mode?: CallerIdMode; name?: string } = {}): void {
+  ringWithCallerId(
+    channel: number,
+    number: string,
+    o: { mode?: CallerIdMode; name?: string; format?: 'sdmf' | 'mdmf'; start?: 'ring' | 'polarity' } = {},
+  ): void {
     const native = this.#loop();
+    const extra: { format?: 'sdmf' | 'mdmf'; start?: 'ring' | 'polarity' } = {};
+    if (o.format) extra.format = o.format;
+    if (o.start) extra.start = o.start;
     nativeCall(`ring with caller ID on ${channel}`, () =>
-      native.ringWithCallerId(channel, number, o.mode ?? 'dtmf', o.name ?? ''),
+      native.ringWithCallerId(channel, number, o.mode ?? 'dtmf', o.name ?? '', extra),
     );
   }
 

@@ -104,6 +104,31 @@ describe('mod_tdm on the loop card', () => {
     await allIdle(3000);
   });
 
+  test('a rotary phone: pulse digits on an FXS port are collected and routed like DTMF', async () => {
+    await allIdle(3000);
+    // The loop card's test controls stand in for the phone: lift it, then dial by loop breaks.
+    assert.match(await t.api('tdm loop 1 hook 2 OFFHOOK'), /^\+OK/);
+    // A person dials once they hear dial tone, not within the off-hook debounce.
+    const end = Date.now() + 3000;
+    while ((await lineStates(t)).get('1/1') !== 'dialtone') {
+      assert.ok(Date.now() < end, 'the FXS port gave dial tone');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    assert.match(await t.api('tdm loop 1 pulse 2 5551234'), /^\+OK/);
+    await waitFor(
+      () => sessionWhere((s) => s.channel.name === 'tdm/1/1') !== undefined,
+      12000,
+      'the FXS port routed the pulsed number',
+    );
+    const callee = sessionWhere((s) => s.channel.name === 'tdm/1/1');
+    assert.equal(callee?.channel.profile.destination_number, '5551234');
+    assert.match(await t.api('tdm loop 1 hook 2 ONHOOK'), /^\+OK/);
+    await waitFor(() => t.core.sessions.list().length === 0, 3000, 'the call cleared');
+    assert.match(await t.api('tdm loop 1 pulse 2 12x'), /^-ERR usage/);
+    assert.match(await t.api('tdm loop 9 hook 2 OFFHOOK'), /^-ERR no span 9/);
+  });
+
   test('tdm show spans names the loop card the auto driver fell back to', async () => {
     const text = await t.api('tdm show spans');
     assert.match(text, /^1\s+loop\s+auto\s+4/m);

@@ -33,6 +33,22 @@ describe('tdm.conf', () => {
     ['an unknown caller ID standard', '<param name="caller-id" value="fsk"/>', /caller-id/],
     ['a bad answer supervision', '<param name="answer-supervision" value="delay:x"/>', /answer-supervision/],
     ['an unknown tone country', '<param name="tone-country" value="xx"/>', /tone-country "xx"/],
+    [
+      'a disconnect tone without a cadence',
+      '<param name="disconnect-tone" value="%(1000,0,425)"/>',
+      /disconnect-tone "%\(1000,0,425\)" cannot be detected/,
+    ],
+    [
+      'SDMF with V.23',
+      '<param name="caller-id" value="v23"/><param name="caller-id-format" value="sdmf"/>',
+      /caller-id-format sdmf is a Bell 202 format/,
+    ],
+    [
+      'an echo tail the engine cannot run',
+      '<param name="echo-tail-ms" value="8"/>',
+      /echo-tail-ms 8 is below/,
+    ],
+    ['a silence threshold above 0 dBm0', '<param name="silence-threshold" value="3"/>', /silence-threshold/],
   ];
   for (const [what, param, message] of bad) {
     test(`${what} keeps mod_tdm from loading and names file:line`, async () => {

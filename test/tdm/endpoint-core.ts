@@ -41,6 +41,7 @@ const DIALPLAN = `<include>
         <action application="hangup"/>
       </condition>
     </extension>
+EXTRA
     <extension name="inbound">
       <condition field="destination_number" expression="^s$">
         <action application="answer"/>
@@ -51,7 +52,8 @@ const DIALPLAN = `<include>
 </include>
 `;
 
-export async function startTdmCore(rtpMin: number, span = TEST_SPAN): Promise<TestCore> {
+/** Starts the core; `extensions` go into the `tdmtest` context before the catch-all `s`. */
+export async function startTdmCore(rtpMin: number, span = TEST_SPAN, extensions = ''): Promise<TestCore> {
   const base = makeBaseDir(TDM_TEST_MODULES);
   writeFileSync(
     join(base, 'conf', 'autoload_configs', 'media.conf.xml'),
@@ -60,7 +62,7 @@ export async function startTdmCore(rtpMin: number, span = TEST_SPAN): Promise<Te
       <param name="realtime-priority" value="0"/></settings></configuration>\n`,
   );
   writeTdmConf(base, span);
-  writeFileSync(join(base, 'conf', 'dialplan', 'tdmtest.xml'), DIALPLAN);
+  writeFileSync(join(base, 'conf', 'dialplan', 'tdmtest.xml'), DIALPLAN.replace('EXTRA', extensions));
   return startTestCore({ base });
 }
 

@@ -124,3 +124,43 @@ export function decodeDtmf(s: Int16Array): string {
   }
   return digits;
 }
+
+/**
+ * Speech-like audio at 8 kHz: syllables of 120-320 ms (a gliding pitch of 100-220 Hz and its
+ * harmonics shaped by two moving formants) between pauses of 40-400 ms, about -18 dBm0 while
+ * voiced. Deterministic for a seed. Used where a detector must not take speech for a tone.
+ */
+export function speechLike(ms: number, seed = 7): Int16Array {
+  let state = seed >>> 0 || 1;
+  const rnd = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 0x100000000;
+  };
+  const out = new Int16Array((ms * 8) | 0);
+  let i = 0;
+  while (i < out.length) {
+    const len = Math.min(out.length - i, Math.round((120 + rnd() * 200) * 8));
+    const f0a = 100 + rnd() * 120;
+    const f0b = 100 + rnd() * 120;
+    const f1 = 300 + rnd() * 500;
+    const f2 = 900 + rnd() * 1400;
+    let phase = 0;
+    for (let k = 0; k < len; k++) {
+      const f0 = f0a + ((f0b - f0a) * k) / len;
+      phase += (2 * Math.PI * f0) / 8000;
+      let v = 0;
+      for (let h = 1; h * f0 < 3400; h++) {
+        const f = h * f0;
+        const w = 1 / (1 + ((f - f1) / 150) ** 2) + 0.5 / (1 + ((f - f2) / 250) ** 2);
+        v += w * Math.sin(h * phase);
+      }
+      const env = Math.sin((Math.PI * k) / len);
+      out[i + k] = Math.max(-32767, Math.min(32767, Math.round(v * env * 2600)));
+    }
+    i += len;
+    i += Math.round((40 + rnd() ** 2 * 360) * 8); // silence: already zero
+  }
+  return out;
+}

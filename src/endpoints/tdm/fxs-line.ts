@@ -2,8 +2,9 @@
  * An FXS (station) port: a phone hangs on it.
  *
  * - Phone off-hook: dial tone from the port's tone country, then digits detected in-band by the
- *   TDM media port (spandsp dtmf_rx), ended by a digit-map match, `#`, or the inter-digit
- *   timeout; then an inbound channel routes the digits in the port's context.
+ *   TDM media port (spandsp dtmf_rx) or dialled by pulses (the card's PULSEDIGIT), ended by a
+ *   digit-map match, `#`, or the inter-digit timeout; then an inbound channel routes the digits
+ *   in the port's context.
  * - A call to the port rings it (the card's ring cadence; on the loop card with DTMF caller ID
  *   before the first ring) and answers when the phone goes off-hook.
  * - When the far end leaves first: an open switch interval (loop current drop, if
@@ -13,16 +14,27 @@ import { errorMessage } from '../../core/errors.js';
 import type { HangupCause } from '../../core/hangup-cause.js';
 import type { Session } from '../../core/session.js';
 import type { MediaLeg } from '../../media/channel-media.js';
+import type { TdmPort } from '../../media/tdm-port.js';
+import { buildCallerId } from '../../tdm/caller-id.js';
 import type { TdmEvent } from '../../tdm/index.js';
+import { dtmfTone } from './fxo-line.js';
 import { LineState } from './tdm-line-state.js';
 import { TdmLine } from './tdm-line.js';
 
 const S = LineState;
 
+/** GR-30: FSK caller ID starts at least 500 ms after the first ring ends. */
+const FSK_AFTER_RING_MS = 500;
+/** DTMF caller ID: 70 ms tones and gaps, then the first ring this long after the last digit. */
+const DTMF_CID_MS = 70;
+const DTMF_CID_RING_DELAY_MS = 300;
+
 export class FxsLine extends TdmLine {
   /** Aborts digit collection when the phone hangs up during dial tone. */
   #collect: AbortController | undefined;
   #pendingUuid: string | undefined;
+  /** FSK caller ID the engine sends after the first ring (cards without their own generator). */
+  #fskAfterRing: { port: TdmPort; standard: 'bell202' | 'v23'; message: Uint8Array } | undefined;
 
   start(): Promise<void> {
     return Promise.resolve();
@@ -34,6 +46,18 @@ export class FxsLine extends TdmLine {
       else if (this.state === S.ringing) this.#answeredByPhone();
     } else if (ev.type === 'ONHOOK') {
       void this.#onHook();
+    } else if (ev.type === 'PULSEDIGIT' && this.state === S.dialtone && this.#pendingUuid) {
+      // A rotary phone: the card counted the breaks; the digit joins the in-band ones.
+      const digit = String.fromCharCode(ev.value);
+      if (/^[0-9]$/.test(digit)) this.media?.get(this.#pendingUuid)?.pushDigit({ digit, durationMs: 0 });
+    } else if (ev.type === 'RINGEROFF' && this.state === S.ringing && this.#fskAfterRing) {
+      const { port, standard, message } = this.#fskAfterRing;
+      this.#fskAfterRing = undefined;
+      try {
+        if (!port.closed) port.sendFsk(standard, message, FSK_AFTER_RING_MS);
+      } catch (err) {
+        this.log.warn(`${this.name}: caller ID not sent: ${errorMessage(err)}`);
+      }
     }
   }
 
@@ -117,6 +141,7 @@ export class FxsLine extends TdmLine {
 
   #answeredByPhone(): void {
     const s = this.session;
+    this.#fskAfterRing = undefined;
     this.transition(S.up);
     this.hook('OFFHOOK'); // answer: battery reversal on cards that do it
     s?.channel.markAnswered();
@@ -146,16 +171,42 @@ export class FxsLine extends TdmLine {
     this.transition(S.ringing);
     this.counters.callsIn++;
     this.takeSession(session);
-    this.attachCallMedia(session.uuid);
+    const leg = this.attachCallMedia(session.uuid);
     const number = session.channel.profile.caller_id_number;
     const cid = this.cfg.params['caller-id'];
-    if (this.card.kind === 'loop' && cid !== 'none' && number !== '') {
+    const byCard = this.card.kind === 'loop' && this.cfg.params['caller-id-generator'] === 'auto';
+    if (!byCard && cid !== 'none' && number !== '' && leg) {
+      // The engine generates caller ID into the call's TDM port: DTMF before the first ring, FSK
+      // in the silence after it (GR-30; chan_dahdi sends its "CID spill" on RINGEROFF alike).
+      const port = leg.main as TdmPort;
+      const name = session.channel.profile.caller_id_name;
+      if (cid === 'dtmf') {
+        const digits = `A${number.replace(/[^0-9*#]/g, '')}C`;
+        const player = leg.own(leg.engine.createPlayer(leg.uuid, { tone: dtmfTone(digits, DTMF_CID_MS) }));
+        leg.connect(player);
+        const ok = await session.sleep(digits.length * 2 * DTMF_CID_MS + DTMF_CID_RING_DELAY_MS);
+        if (!player.closed) await leg.release(player);
+        if (!ok || this.session !== session) return;
+      } else {
+        const format = this.cfg.params['caller-id-format'];
+        if (this.cfg.params['caller-id-start'] === 'polarity') {
+          this.log.warn(
+            `${this.name}: caller ID before ringing (polarity) is not generated; sent after the first ring`,
+          );
+        }
+        this.#fskAfterRing = { port, standard: cid, message: buildCallerId({ format, number, name }) };
+      }
+      this.hook('RING');
+    } else if (byCard && cid !== 'none' && number !== '') {
+      const fsk = cid === 'bell202' || cid === 'v23';
       this.card.ringWithCallerId(this.cfg.channel, number, {
         mode: cid,
         name: session.channel.profile.caller_id_name,
+        ...(fsk
+          ? { format: this.cfg.params['caller-id-format'], start: this.cfg.params['caller-id-start'] }
+          : {}),
       });
     } else {
-      // DAHDI: the kernel runs the ring cadence; caller ID generation is not done yet.
       this.hook('RING');
     }
     session.channel.markRinging();
@@ -169,6 +220,7 @@ export class FxsLine extends TdmLine {
   async kill(session: Session, _cause: HangupCause): Promise<void> {
     if (this.session !== session) return;
     const st = this.state;
+    this.#fskAfterRing = undefined;
     await this.endCall();
     if (st === S.ringing) {
       this.hook('RINGOFF');

@@ -83,11 +83,6 @@ export function createModTdm(): TswModule {
               { location: p.loc },
             );
           }
-          if (p.disconnect.has('tone') || p.params['silence-timeout'] > 0) {
-            ctx.log.warn(
-              `tdm/${p.span}/${p.channel}: tone and silence disconnect supervision are not implemented yet`,
-            );
-          }
           const line =
             p.type === 'fxs' ? new FxsLine(host, card, channel, p) : new FxoLine(host, card, channel, p);
           lines.set(`${p.span}/${p.channel}`, line);

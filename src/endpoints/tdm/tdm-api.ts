@@ -1,4 +1,8 @@
-/** `tdm show spans` and `tdm show channels`: the operator's view of the ports. */
+/**
+ * `tdm show spans` and `tdm show channels`: the operator's view of the ports. `tdm loop` drives
+ * a loop-card span's test controls (the virtual rig's far ends): a hook operation on a port, or
+ * pulse dialling from an off-hook trunk port.
+ */
 import { usage, type ApiCommand } from '../../core/api.js';
 import { errorMessage } from '../../core/errors.js';
 import type { TdmCard } from '../../tdm/index.js';
@@ -89,13 +93,33 @@ function showChannels(lines: readonly TdmLine[]): string {
   return table(rows) + `\n${lines.length} channel(s)\n`;
 }
 
+function loopControl(spans: readonly SpanRuntime[], words: string[]): string {
+  const [spanText, op, chanText, arg = ''] = words;
+  const span = spans.find((s) => String(s.id) === spanText);
+  if (!span) return `-ERR no span ${spanText ?? ''}\n`;
+  if (span.card.kind !== 'loop') return `-ERR span ${span.id} is not a loop card\n`;
+  const chan = Number(chanText);
+  if (!Number.isInteger(chan) || chan < 1 || chan > span.ports) return `-ERR no channel ${chanText ?? ''}\n`;
+  try {
+    if (op === 'hook' && (arg === 'OFFHOOK' || arg === 'ONHOOK')) span.card.setHook(chan, arg);
+    else if (op === 'pulse' && /^[0-9]+$/.test(arg)) span.card.dialPulses(chan, arg);
+    else
+      return `-ERR usage: tdm loop <span> hook <chan> <OFFHOOK|ONHOOK> | loop <span> pulse <chan> <digits>\n`;
+  } catch (err) {
+    return `-ERR ${errorMessage(err)}\n`;
+  }
+  return '+OK\n';
+}
+
 export function tdmApi(spans: () => readonly SpanRuntime[], lines: () => readonly TdmLine[]): ApiCommand {
   const cmd: ApiCommand = {
     name: 'tdm',
     description: 'TDM spans and channels',
-    syntax: 'show spans|channels',
+    syntax:
+      'show spans|channels | loop <span> hook <chan> <OFFHOOK|ONHOOK> | loop <span> pulse <chan> <digits>',
     run(args) {
       const words = args.trim().split(/\s+/);
+      if (words[0] === 'loop') return loopControl(spans(), words.slice(1));
       if (words[0] !== 'show') usage(cmd);
       if (words[1] === 'spans') return showSpans(spans());
       if (words[1] === 'channels') return showChannels(lines());

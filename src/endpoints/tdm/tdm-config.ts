@@ -16,6 +16,7 @@
 import { defineSchema, readParamList, validateParams, type SettingsOf } from '../../config/schema.js';
 import { childrenNamed, firstChild, type XmlNode } from '../../config/xml-node.js';
 import { TswError, type SourceLocation } from '../../core/errors.js';
+import { toneProfile } from '../../media/tone-detect.js';
 import { TONE_COUNTRIES } from '../../media/tones.js';
 
 export const PORT_SCHEMA = defineSchema({
@@ -30,18 +31,46 @@ export const PORT_SCHEMA = defineSchema({
   'tone-country': { type: 'string', default: '' },
   'caller-id': { type: 'enum', values: ['dtmf', 'bell202', 'v23', 'none'], default: 'dtmf' },
   'caller-id-start': { type: 'enum', values: ['ring', 'polarity'], default: 'ring' },
+  'caller-id-generator': { type: 'enum', values: ['auto', 'engine'], default: 'auto' },
+  'caller-id-format': {
+    type: 'enum',
+    values: ['mdmf', 'sdmf'],
+    default: 'mdmf',
+    description: 'FXS: FSK message format',
+  },
   'rings-before-answer': { type: 'int', default: 1, min: 1, max: 20 },
   'ring-timeout': { type: 'int', default: 8000, min: 1000, max: 60000 },
   'rx-gain': { type: 'string', default: '0', pattern: /^-?\d+(\.\d+)?$/ },
   'tx-gain': { type: 'string', default: '0', pattern: /^-?\d+(\.\d+)?$/ },
   'echo-tail-ms': { type: 'int', default: 0, min: 0, max: 256 },
+  'echo-nlp': { type: 'bool', default: true, description: 'residual echo suppression after the canceller' },
+  'echo-canceller': { type: 'enum', values: ['engine', 'driver'], default: 'engine' },
   'answer-supervision': { type: 'string', default: 'immediate', pattern: /^(immediate|polarity|delay:\d+)$/ },
   'disconnect-supervision': {
     type: 'string',
     default: 'loop-drop',
     pattern: /^(none|(loop-drop|polarity|tone)(,(loop-drop|polarity|tone))*)$/,
   },
+  'disconnect-tone': {
+    type: 'string',
+    default: '',
+    description: 'FXO: extra tone_stream that means hang-up',
+  },
   'silence-timeout': { type: 'int', default: 0, min: 0, max: 3600000 },
+  'silence-threshold': {
+    type: 'int',
+    default: -45,
+    min: -90,
+    max: 0,
+    description: 'dBm0; quieter is silence',
+  },
+  'wait-for-dial-tone': {
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 60000,
+    description: 'FXO: 0 = fixed dial-delay',
+  },
   'dial-delay': { type: 'int', default: 500, min: 0, max: 10000, description: 'FXO: seize to first digit' },
   'dtmf-duration': { type: 'int', default: 100, min: 40, max: 500 },
   'hangup-tone': { type: 'enum', values: ['busy', 'reorder', 'none'], default: 'busy' },
@@ -133,6 +162,19 @@ function checkPort(
   const answer: AnswerSupervision = a.startsWith('delay:')
     ? { kind: 'delay', ms: Number(a.slice(6)) }
     : { kind: a as 'immediate' | 'polarity' };
+  if (p['echo-canceller'] === 'engine' && p['echo-tail-ms'] > 0 && p['echo-tail-ms'] < 16) {
+    fail(loc, `echo-tail-ms ${p['echo-tail-ms']} is below the engine canceller's 16 ms (0 turns it off)`);
+  }
+  if (p['disconnect-tone'] !== '') {
+    try {
+      toneProfile({ name: 'disconnect', tone: p['disconnect-tone'] });
+    } catch (err) {
+      fail(loc, `disconnect-tone "${p['disconnect-tone']}" cannot be detected: ${(err as Error).message}`);
+    }
+  }
+  if (p['caller-id-format'] === 'sdmf' && p['caller-id'] !== 'bell202') {
+    fail(loc, 'caller-id-format sdmf is a Bell 202 format: set caller-id to bell202');
+  }
   const d = p['disconnect-supervision'];
   const disconnect = new Set(d === 'none' ? [] : (d.split(',') as ('loop-drop' | 'polarity' | 'tone')[]));
   return { digitMap, rxGainDb: rx, txGainDb: tx, answer, disconnect };

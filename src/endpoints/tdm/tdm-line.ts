@@ -13,7 +13,7 @@ import { channelMediaOf, type ChannelMedia, type MediaLeg } from '../../media/ch
 import type { MediaEngine } from '../../media/media-engine.js';
 import type { MediaPort } from '../../media/media-port.js';
 import { channelTone, type ToneKind } from '../../media/tones.js';
-import type { TdmPort } from '../../media/tdm-port.js';
+import type { TdmPort, TdmPortOptions } from '../../media/tdm-port.js';
 import type { HookOperation, TdmCard, TdmChannel, TdmEvent } from '../../tdm/index.js';
 import type { PortConfig } from './tdm-config.js';
 import { assertLineTransition, LineState } from './tdm-line-state.js';
@@ -52,7 +52,10 @@ export abstract class TdmLine {
     try {
       if (cfg.rxGainDb !== 0 || cfg.txGainDb !== 0)
         channel.setGains({ rxDb: cfg.rxGainDb, txDb: cfg.txGainDb });
-      if (p['echo-tail-ms'] > 0) channel.setEchoCancel(p['echo-tail-ms'] * 8);
+      // The engine's canceller runs in the call's TDM port (callPortOptions); `driver` asks the
+      // card (DAHDI_ECHOCANCEL_PARAMS: a hardware canceller or the kernel's module) instead.
+      if (p['echo-tail-ms'] > 0 && p['echo-canceller'] === 'driver')
+        channel.setEchoCancel(p['echo-tail-ms'] * 8);
     } catch (err) {
       this.log.warn(`${this.name}: gains/echo canceller not set: ${errorMessage(err)}`);
     }
@@ -110,12 +113,19 @@ export abstract class TdmLine {
     });
   }
 
+  /** Options of a call's TDM port: the engine's echo canceller, if configured. */
+  protected callPortOptions(): TdmPortOptions {
+    const p = this.cfg.params;
+    if (p['echo-tail-ms'] === 0 || p['echo-canceller'] !== 'engine') return {};
+    return { echoCancel: { tailMs: p['echo-tail-ms'], nlp: p['echo-nlp'] } };
+  }
+
   /** Gives call `uuid` its main port on this channel; undefined without mod_media. */
   protected attachCallMedia(uuid: string): MediaLeg | undefined {
     const media = this.media;
     if (!media) return undefined;
     try {
-      const port = media.engine.createTdmPort(uuid, this.channel);
+      const port = media.engine.createTdmPort(uuid, this.channel, this.callPortOptions());
       return media.attach(uuid, port);
     } catch (err) {
       this.log.warn(`${this.name}: no media for ${uuid}: ${errorMessage(err)}`);
@@ -124,12 +134,16 @@ export abstract class TdmLine {
   }
 
   /** A port of the line's own (not a call's), optionally playing a tone; replaces any before. */
-  protected async ownPort(tag: string, tone?: string): Promise<TdmPort | undefined> {
+  protected async ownPort(
+    tag: string,
+    tone?: string,
+    options: TdmPortOptions = {},
+  ): Promise<TdmPort | undefined> {
     await this.releaseOwnPort();
     const engine = this.engine;
     if (!engine) return undefined;
     try {
-      const port = engine.createTdmPort(`${this.name}/${tag}`, this.channel);
+      const port = engine.createTdmPort(`${this.name}/${tag}`, this.channel, options);
       const extra: MediaPort[] = [];
       if (tone) {
         const player = engine.createPlayer(port.uuid, { tone });
