@@ -91,7 +91,7 @@ say "installing kernel, headers, dkms, dahdi-dkms and dahdi tools (a few minutes
 in_chroot apt-get install -y -q --no-install-recommends \
   linux-image-amd64 linux-headers-amd64 dkms dahdi-dkms dahdi kmod procps \
   libstdc++6 initramfs-tools 2>&1 |
-  awk '/^(Get|Selecting|Preparing|Unpacking|Setting up)/ { n++; if (n % 50 == 0) { print "  ... " $0; fflush() } next } { print "  " $0; fflush() }'
+  awk '/^(Get|Selecting|Preparing|Unpacking|Setting up|\(Reading database)/ { n++; if (n % 50 == 0) { print "  ... " $0; fflush() } next } { print "  " $0; fflush() }'
 
 kver=$(ls "$rootfs/lib/modules" | sort -V | tail -n 1)
 [ -n "$kver" ] || die "no kernel installed in the guest"
