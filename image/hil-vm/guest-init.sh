@@ -59,7 +59,10 @@ export TSW_DAHDI_LINK_UP="dahdi_cfg -c /etc/dahdi/span2.conf"
 export TSW_DAHDI_AUDIO_SECONDS=${TSW_DAHDI_AUDIO_SECONDS:-10}
 step "node $(node --version); running the DAHDI contract tests"
 cd /repo
+# Only the DAHDI suites: contract.test.js also holds the loop card's run, which the host covers
+# and which gains nothing from an emulated CPU.
 node --enable-source-maps --test --test-reporter=spec --test-concurrency=1 --test-timeout=300000 \
+  --test-name-pattern='^DAHDI binding on a real kernel|^TDM binding contract: DAHDI' \
   dist/test/tdm/dahdi-kernel.test.js dist/test/tdm/contract.test.js
 status=$?
 echo $status > /hil/status
