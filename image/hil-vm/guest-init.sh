@@ -45,7 +45,14 @@ CONF
 step "dahdi_cfg (system.conf below)"
 cat /etc/dahdi/system.conf
 dahdi_cfg -v 2>&1 || { echo "dahdi_cfg failed"; echo 92 > /hil/status; exit 1; }
-sleep 2
+# Wait for both spans to leave alarm, then give the robbed bits a moment to settle.
+n=0
+while grep -qE 'ALARM|RED|NOTOPEN' /proc/dahdi/1 /proc/dahdi/2 && [ $n -lt 60 ]; do
+  sleep 1
+  n=$((n + 1))
+done
+step "spans out of alarm after ${n}s; settling 3 s"
+sleep 3
 step "spans after dahdi_cfg"
 for s in /proc/dahdi/*; do echo "--- $s"; cat "$s"; done
 ls -l /dev/dahdi
