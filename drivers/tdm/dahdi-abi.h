@@ -89,6 +89,20 @@ struct EchoCanParams {
 };
 static_assert(sizeof(EchoCanParams) == 8, "dahdi_echocanparams header");
 
+// DAHDI_SET_BUFINFO: how many blocks of `bufsize` bytes the kernel queues each way. The kernel
+// ignores rxbufpolicy and fills in readbufs/writebufs only on GET.
+struct BufferInfo {
+  int32_t txbufpolicy;
+  int32_t rxbufpolicy;
+  int32_t numbufs;
+  int32_t bufsize;
+  int32_t readbufs;
+  int32_t writebufs;
+};
+static_assert(sizeof(BufferInfo) == 24, "dahdi_bufferinfo is six ints");
+constexpr int kPolicyImmediate = 0;
+constexpr int kMaxBuffers = 32;  // DAHDI_MAX_NUM_BUFS
+
 // dahdi_spaninfo is declared packed in DAHDI, so no padding anywhere.
 #pragma pack(push, 1)
 struct SpanInfo {
@@ -131,6 +145,7 @@ constexpr unsigned long kGetParams = _IOWR(kCode, 5, Params);
 constexpr unsigned long kHook = _IOW(kCode, 7, int);
 constexpr unsigned long kGetEvent = _IOR(kCode, 8, int);
 constexpr unsigned long kSpanStat = _IOWR(kCode, 10, SpanInfo);
+constexpr unsigned long kSetBufInfo = _IOW(kCode, 27, BufferInfo);
 constexpr unsigned long kSetGains = _IOW(kCode, 16, Gains);
 constexpr unsigned long kEchoCancelParams = _IOW(kCode, 33, EchoCanParams);
 constexpr unsigned long kSpecify = _IOW(kCode, 38, int);

@@ -83,6 +83,17 @@ class DahdiChannel : public TdmChannel {
     blocksize_ = samples;
   }
 
+  // Not part of TdmChannel: the queue depth is a DAHDI open option (DahdiOptions::buffers).
+  void SetBuffers(int count) {
+    abi::BufferInfo bi;
+    std::memset(&bi, 0, sizeof bi);
+    bi.txbufpolicy = abi::kPolicyImmediate;
+    bi.rxbufpolicy = abi::kPolicyImmediate;
+    bi.numbufs = count;
+    bi.bufsize = blocksize_;
+    IoctlOrThrow(abi::kSetBufInfo, &bi, "DAHDI_SET_BUFINFO");
+  }
+
   void SetLaw(Law law) override {
     int linear = law == Law::kLinear ? 1 : 0;
     if (law != Law::kLinear) {
@@ -179,7 +190,8 @@ PortKind KindFromSigtype(int sigtype) {
 DahdiDriver::DahdiDriver(std::shared_ptr<Syscalls> sys, DahdiOptions options)
     : sys_(std::move(sys)), options_(std::move(options)), fds_(std::make_shared<DahdiFdSet>()) {}
 
-// open -> DAHDI_SPECIFY -> DAHDI_SET_BLOCKSIZE; the fd is closed again if a step fails.
+// open -> DAHDI_SPECIFY -> DAHDI_SET_BLOCKSIZE [-> DAHDI_SET_BUFINFO]; the fd is closed again if a
+// step fails.
 std::unique_ptr<TdmChannel> DahdiDriver::OpenChannel(int channel) {
   const std::string path = options_.dev_dir + "/channel";
   const int fd = sys_->Open(path.c_str(), O_RDWR | O_NONBLOCK);
@@ -192,6 +204,7 @@ std::unique_ptr<TdmChannel> DahdiDriver::OpenChannel(int channel) {
   }
   auto ch = std::make_unique<DahdiChannel>(sys_, fds_, fd, channel);
   ch->SetBlocksize(options_.blocksize);  // throws; ~DahdiChannel closes the fd
+  if (options_.buffers > 0) ch->SetBuffers(options_.buffers);
   return ch;
 }
 

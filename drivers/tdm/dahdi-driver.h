@@ -17,6 +17,9 @@ namespace tsw::tdm {
 struct DahdiOptions {
   std::string dev_dir = "/dev/dahdi";
   int blocksize = 160;
+  // Blocks the kernel queues per direction (DAHDI_SET_BUFINFO); 0 keeps DAHDI's default of 2,
+  // which is 40 ms at 160 samples: a reader that stalls longer than that loses audio.
+  int buffers = 0;
 };
 
 // The fds of open channels, shared by the driver (which polls them) and the channels.

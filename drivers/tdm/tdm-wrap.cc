@@ -4,6 +4,7 @@
 #include <string>
 
 #include "../media/addon-args.h"
+#include "dahdi-abi.h"
 #include "dahdi-driver.h"
 #include "syscalls.h"
 
@@ -145,6 +146,7 @@ CardWrap::CardWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<CardWrap>(
     DahdiOptions o;
     o.dev_dir = OptionString(opts, "devDir", o.dev_dir);
     o.blocksize = OptionInt(opts, "blocksize", o.blocksize, 8, 1024);
+    o.buffers = OptionInt(opts, "buffers", o.buffers, 0, abi::kMaxBuffers);
     driver_ = std::make_unique<DahdiDriver>(MakeRealSyscalls(), o);
   } else {
     throw Napi::TypeError::New(info.Env(), "kind must be 'loop' or 'dahdi'");

@@ -134,4 +134,9 @@ export interface DahdiOptions {
   devDir?: string;
   /** Samples per read/write. Default 160 (20 ms). */
   blocksize?: number;
+  /**
+   * Blocks the kernel queues each way (DAHDI_SET_BUFINFO), 1..32. Unset keeps DAHDI's default
+   * of 2 (40 ms at 160 samples): a reader stalled for longer loses audio.
+   */
+  buffers?: number;
 }

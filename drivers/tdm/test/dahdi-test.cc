@@ -43,6 +43,41 @@ void TestOpenSequence() {
   CHECK(fake->calls.back().name == "close" && fake->calls.back().fd == 10);
 }
 
+void TestOpenWithBuffers() {
+  auto fake = MakeFake();
+  abi::BufferInfo seen;
+  std::memset(&seen, 0, sizeof seen);
+  fake->handlers[abi::kSetBufInfo] = [&seen](int, void* arg) {
+    std::memcpy(&seen, arg, sizeof seen);
+    return 0;
+  };
+  DahdiOptions options;
+  options.buffers = 16;
+  DahdiDriver driver(fake, options);
+  std::unique_ptr<TdmChannel> ch = driver.OpenChannel(2);
+  CHECK(fake->calls.size() == 4);
+  CHECK(IsIoctl(fake->calls[2], abi::kSetBlocksize, 160));
+  CHECK(fake->calls[3].name == "ioctl" && fake->calls[3].request == abi::kSetBufInfo);
+  CHECK(seen.numbufs == 16 && seen.bufsize == 160);
+  CHECK(seen.txbufpolicy == abi::kPolicyImmediate);
+
+  // A refused queue depth fails the open and closes the fd.
+  fake->calls.clear();
+  fake->handlers[abi::kSetBufInfo] = [](int, void*) {
+    errno = EINVAL;
+    return -1;
+  };
+  int err = 0;
+  try {
+    driver.OpenChannel(3);
+  } catch (const TdmError& e) {
+    err = e.err();
+    CHECK(std::strstr(e.what(), "DAHDI_SET_BUFINFO on channel 3") != nullptr);
+  }
+  CHECK(err == EINVAL);
+  CHECK(fake->calls.back().name == "close");
+}
+
 void TestOpenFailures() {
   auto fake = MakeFake();
   fake->handlers[abi::kSpecify] = [](int, void*) {
@@ -254,6 +289,7 @@ void TestWaitForEvents() {
 // The ioctl numbers as DAHDI's user.h defines them on Linux (x86, arm, arm64 share the encoding).
 void TestAbiNumbers() {
   CHECK(abi::kSetBlocksize == 0x4004da01UL);
+  CHECK(abi::kSetBufInfo == 0x4018da1bUL);
   CHECK(abi::kGetParams == 0xc088da05UL);
   CHECK(abi::kHook == 0x4004da07UL);
   CHECK(abi::kGetEvent == 0x8004da08UL);
@@ -269,6 +305,7 @@ void TestAbiNumbers() {
 
 int main() {
   TestOpenSequence();
+  TestOpenWithBuffers();
   TestOpenFailures();
   TestParams();
   TestLawAndBlocksize();
