@@ -30,6 +30,8 @@ Napi::Function EngineWrap::Define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::CreateTdmPort>("createTdmPort"),
                          InstanceMethod<&EngineWrap::TdmStats>("tdmStats"),
                          InstanceMethod<&EngineWrap::SendDtmf>("sendDtmf"),
+                         InstanceMethod<&EngineWrap::RtpSetCodec>("rtpSetCodec"),
+                         InstanceMethod<&EngineWrap::RtpInjectDtmf>("rtpInjectDtmf"),
                      });
 }
 

@@ -28,6 +28,7 @@ import { ServerInviteTransaction, type ServerTransaction } from '../../sip/trans
 import type { SendTarget } from '../../sip/transport/index.js';
 import { type Dialog, DialogState } from '../../sip/ua/index.js';
 import type { SipProfile } from './profile.js';
+import { handleInfo } from './info-dtmf.js';
 import { handleRefer } from './refer.js';
 import {
   isHoldDirection,
@@ -82,7 +83,7 @@ export class InDialog {
   /** The interval we ask for in our refreshes (after any 422). */
   private wantInterval: number;
 
-  constructor(private readonly host: InDialogHost) {
+  constructor(readonly host: InDialogHost) {
     const s = host.profile.cfg.settings;
     this.wantInterval = s['session-timeout'];
     this.timer = new SessionTimer(
@@ -140,7 +141,7 @@ export class InDialog {
 
   // ---- requests received in the dialog -----------------------------------------
 
-  /** Handles INVITE, UPDATE, REFER and NOTIFY; false for methods the leg handles itself. */
+  /** Handles INVITE, UPDATE, REFER, NOTIFY and INFO; false for methods the leg handles itself. */
   handleRequest(req: SipRequest, tx: ServerTransaction): boolean {
     switch (req.method) {
       case 'INVITE':
@@ -156,6 +157,9 @@ export class InDialog {
         return true;
       case 'NOTIFY':
         this.host.profile.reply(tx, 200);
+        return true;
+      case 'INFO':
+        handleInfo(this.host, req, tx);
         return true;
       default:
         return false;
@@ -221,7 +225,7 @@ export class InDialog {
     const p = this.host.profile;
     const r = answerOffer(offer, this.host.prefs, {
       ...localAddressOf(local),
-      ptDynStart: p.cfg.settings['rfc2833-pt'],
+      telephoneEventPt: p.cfg.settings['rfc2833-pt'],
       direction: this.localHold ? 'sendonly' : 'sendrecv',
       sessionId: local.origin.sessionId,
     });

@@ -110,7 +110,7 @@ export class InboundCall implements SipCallLeg {
       };
       this.lateOffer = buildOffer(profile.cfg.inboundCodecs, {
         ...local,
-        ptDynStart: profile.cfg.settings['rfc2833-pt'],
+        telephoneEventPt: profile.cfg.settings['rfc2833-pt'],
       });
       this.inDialog.local = this.lateOffer;
       this.localSdp = serializeSdp(this.lateOffer);
@@ -211,9 +211,6 @@ export class InboundCall implements SipCallLeg {
         this.inDialog.stop();
         this.session.setVariable('sip_hangup_disposition', 'recv_bye');
         this.session.hangup('NORMAL_CLEARING');
-        return;
-      case 'INFO':
-        this.profile.reply(tx, 200);
         return;
       default:
         if (!this.inDialog.handleRequest(req, tx)) this.profile.reply(tx, 405);

@@ -137,7 +137,7 @@ function startLeg(core: Core, endpoint: Endpoint, req: OutgoingRequest, plan: Le
     alternates: plan.alternates,
     offer: buildOffer(profile.cfg.outboundCodecs, {
       ...local,
-      ptDynStart: profile.cfg.settings['rfc2833-pt'],
+      telephoneEventPt: profile.cfg.settings['rfc2833-pt'],
     }),
     callerIdName: p.caller_id_name,
     callerIdNumber,
