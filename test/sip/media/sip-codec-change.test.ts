@@ -24,7 +24,7 @@ const DIALPLAN = `
 
 before(async () => {
   t = await startSipMediaCore({
-    rtpMin: 52600,
+    rtpMin: 53600,
     dialplan: DIALPLAN,
     profileParams: { 'auth-calls': 'false', 'inbound-codec-prefs': 'PCMU,PCMA,G722,opus' },
   });

@@ -28,7 +28,7 @@ const DIALPLAN = `
 
 before(async () => {
   t = await startSipMediaCore({
-    rtpMin: 52000,
+    rtpMin: 53000,
     dialplan: DIALPLAN,
     profileParams: { 'auth-calls': 'false' },
     extraProfiles: [{ name: 'info', params: { 'dtmf-type': 'info' } }],
