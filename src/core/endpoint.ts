@@ -34,7 +34,8 @@ export type ChannelMessage =
   | { type: 'ring_ready' }
   | { type: 'bridge'; peer: string }
   | { type: 'unbridge'; peer: string }
-  | { type: 'display'; name: string; number: string };
+  | { type: 'display'; name: string; number: string }
+  | { type: 'nomedia'; peer: string };
 
 export interface EndpointIo {
   /** Creates a channel for a dial string. The channel is returned in CS_INIT or later. */
