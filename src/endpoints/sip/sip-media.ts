@@ -12,10 +12,13 @@
  * Without mod_media (checked on every allocate, so the order in which modules load does not
  * matter) the hooks fall back to {@link placeholderMediaHooks}: port numbers only.
  *
- * The engine fixes a port's codec and RFC 4733 payload type when it creates the socket, before
- * the offer/answer exchange is over. The port is therefore made with the first G.711 codec of the
- * profile's preference list for the call's direction and with the profile's `rfc2833-pt`; when the
- * exchange settles on something else, a warning says so and the port keeps what it has.
+ * The port is made with the first G.711 codec of the profile's preference list for the call's
+ * direction and the profile's `rfc2833-pt`; each finished offer/answer then switches it to the
+ * negotiated codec (RtpPort.setCodec: PCMU, PCMA, G.722, opus on its negotiated payload type). The
+ * telephone-event payload type stays fixed; a peer that uses another one gets a warning.
+ *
+ * With `dtmf-type` info the port's DTMF mode is `signal`: digits for the far end become engine
+ * `dtmf-relay` events, which these hooks send as SIP INFO in the call's dialog (info-dtmf.ts).
  *
  * `rtp-timeout-sec` becomes the port's media timeout: an answered call that receives no RTP for
  * that long, while the far end is meant to send, is hung up with MEDIA_TIMEOUT. The engine counts

@@ -20,6 +20,15 @@ const DIALPLAN = `
         <action application="bridge" data="sofia/internal/uas@127.0.0.1:$1"/>
       </condition>
     </extension>
+    <extension name="send_digits">
+      <condition field="destination_number" expression="^send_digits$">
+        <action application="answer"/>
+        <action application="sleep" data="500"/>
+        <action application="send_dtmf" data="7*@120"/>
+        <action application="sleep" data="500"/>
+        <action application="hangup"/>
+      </condition>
+    </extension>
     <extension name="to_info">
       <condition field="destination_number" expression="^to_info_(\\d+)$">
         <action application="bridge" data="sofia/info/uas@127.0.0.1:$1"/>
@@ -148,5 +157,29 @@ test('RFC 4733 digits reaching a bridged INFO leg go out as one application/dtmf
     killSipp(uas.child);
     await uacRtp.close();
     await uasRtp.close();
+  }
+});
+
+test('send_dtmf on a call of an info profile sends one INFO per digit', async () => {
+  const rtp = await RtpPeer.open();
+  const uac = runSipp(
+    sippArgs(
+      scenarioWith('info-uac-expect.xml', { rtp: String(rtp.port), first: '7', second: '*' }),
+      `127.0.0.1:${t.ports.info}`,
+      await freeUdpPort(),
+      ['-s', 'send_digits'],
+    ),
+  );
+  try {
+    const res = await uac.done;
+    assert.equal(
+      res.code,
+      0,
+      `SIPp failed (digit lost or doubled?): ${res.stdout.slice(-2000)} ${res.stderr}`,
+    );
+    assert.deepEqual(rtp.eventDigits(101), [], 'no telephone event in the media');
+  } finally {
+    killSipp(uac.child);
+    await rtp.close();
   }
 });
