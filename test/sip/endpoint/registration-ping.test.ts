@@ -38,7 +38,7 @@ describe('registration OPTIONS pings', () => {
     const port = await freeUdpPort();
     const run = runSipp(
       sippArgs(
-        scenarioWith('register-options-ping.xml', { stay_ms: '3500' }),
+        scenarioWith('register-options-ping.xml', { stay_ms: '6000' }),
         `127.0.0.1:${tc.ports.internal}`,
         port,
         ['-aa', '-s', '1000', '-au', '1000', '-ap', 'secret1000'],
