@@ -69,7 +69,7 @@ test(
       const end = Date.now() + 10_000;
       let rows: Record<string, unknown>[] = [];
       while (Date.now() < end) {
-        rows = core.core.db.show('registrations').rows as Record<string, unknown>[];
+        rows = core.core.db.show('registrations').rows;
         if (rows.length > 0) break;
         await new Promise((r) => setTimeout(r, 100));
       }
