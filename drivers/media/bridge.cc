@@ -7,9 +7,17 @@ namespace tsw::media {
 
 Bridge::Bridge(std::shared_ptr<Port> a, std::shared_ptr<Port> b)
     : a_(std::move(a)), b_(std::move(b)) {
-  if (a_->rate() != b_->rate()) {
-    a_to_b_ = std::make_unique<Resampler>(a_->rate(), b_->rate());
-    b_to_a_ = std::make_unique<Resampler>(b_->rate(), a_->rate());
+  Fit();
+}
+
+void Bridge::Fit() {
+  a_rate_ = a_->rate();
+  b_rate_ = b_->rate();
+  a_to_b_.reset();
+  b_to_a_.reset();
+  if (a_rate_ != b_rate_) {
+    a_to_b_ = std::make_unique<Resampler>(a_rate_, b_rate_);
+    b_to_a_ = std::make_unique<Resampler>(b_rate_, a_rate_);
   }
   const size_t most = std::max(a_->frame_samples(), b_->frame_samples());
   in_.resize(most);
@@ -38,6 +46,8 @@ void Bridge::Relay(Port& from, Port& to) {
 }
 
 void Bridge::Run(EventList& events) {
+  // An RTP port may have changed codec, and with it rate, since the last frame.
+  if (a_->rate() != a_rate_ || b_->rate() != b_rate_) Fit();
   Carry(*a_, *b_, a_to_b_.get(), events);
   Carry(*b_, *a_, b_to_a_.get(), events);
   Relay(*a_, *b_);

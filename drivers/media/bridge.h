@@ -26,6 +26,8 @@ class Bridge {
 
  private:
   void Carry(Port& from, Port& to, Resampler* resampler, EventList& events);
+  // (Re)makes the resamplers and buffers for the ports' current rates.
+  void Fit();
   // Passes the digits `from` heard to `to`. A digit heard in the audio is not passed to a port
   // that sends in-band: the audio already carries it, and a second tone would double it.
   static void Relay(Port& from, Port& to);
@@ -36,6 +38,8 @@ class Bridge {
   std::unique_ptr<Resampler> b_to_a_;
   std::vector<int16_t> in_;
   std::vector<int16_t> out_;
+  int a_rate_ = 0;
+  int b_rate_ = 0;
 };
 
 }  // namespace tsw::media

@@ -28,7 +28,7 @@ constexpr int kDefaultMemoryBuffer = 48000 * 30;
 // createRtpPort({ ip?, codec?: 'PCMU'|'PCMA'|'G722'|'OPUS', payloadType? (Opus), ptime?,
 // jitterDepth?, jitterMaxDepth?,
 //   jitterAdaptive?, mediaTimeoutMs?, dtmfPayloadType?, latch?, remoteIp?, remotePort?,
-//   detectDtmf?, dtmfMode?: 'rfc4733'|'inband' })
+//   detectDtmf?, dtmfMode?: 'rfc4733'|'inband'|'signal' })
 //   => { id, port }
 Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -50,10 +50,12 @@ Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
   config.latch = OptionBool(opts, "latch", true);
   config.detect_dtmf = OptionBool(opts, "detectDtmf", false);
   const std::string dtmf_mode = OptionString(opts, "dtmfMode", "rfc4733");
-  if (dtmf_mode != "rfc4733" && dtmf_mode != "inband") {
-    throw Napi::RangeError::New(env, "dtmfMode must be rfc4733 or inband, not " + dtmf_mode);
+  if (dtmf_mode != "rfc4733" && dtmf_mode != "inband" && dtmf_mode != "signal") {
+    throw Napi::RangeError::New(env,
+                                "dtmfMode must be rfc4733, inband or signal, not " + dtmf_mode);
   }
   config.dtmf_inband = dtmf_mode == "inband";
+  config.dtmf_signal = dtmf_mode == "signal";
   if ((config.detect_dtmf || config.dtmf_inband) && rate != 8000) {
     throw Napi::RangeError::New(env, "in-band DTMF needs a G.711 (8000 Hz) RTP port");
   }
@@ -228,6 +230,35 @@ Napi::Value EngineWrap::RtpSetRemote(const Napi::CallbackInfo& info) {
     if (auto* rtp = dynamic_cast<RtpPort*>(engine.FindPort(id))) rtp->SetRemote(addr);
   });
   return info.Env().Undefined();
+}
+
+// rtpSetCodec(id, codec, payloadType) => the port's new linear rate
+Napi::Value EngineWrap::RtpSetCodec(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::shared_ptr<Port> port = Lookup(info, 0);
+  auto* rtp = dynamic_cast<RtpPort*>(port.get());
+  if (rtp == nullptr) throw Napi::TypeError::New(env, "not an RTP port");
+  const std::string name = RequireString(info, 1, "codec");
+  const int64_t pt = RequireInt(info, 2, "payloadType");
+  if (pt < 96 || pt > 127) throw Napi::RangeError::New(env, "payloadType must be 96-127");
+  std::string error;
+  auto codec =
+      std::make_shared<std::unique_ptr<RtpCodec>>(MakeRtpCodec(name, static_cast<int>(pt), &error));
+  if (!*codec)
+    throw Napi::RangeError::New(env, "codec must be PCMU, PCMA, G722 or OPUS, not " + name);
+  const int rate = (*codec)->rate();
+  if (rate != port->rate() && rtp->rate_bound()) {
+    throw Napi::RangeError::New(env, "this RTP port detects tones or cancels echo at " +
+                                         std::to_string(port->rate()) +
+                                         " Hz and cannot change to " + name);
+  }
+  const uint32_t id = port->id();
+  // The codec (and its coder state) is made here; the media thread only swaps it in.
+  engine_.Post([id, codec](MediaEngine& engine, EventList&) {
+    auto* target = dynamic_cast<RtpPort*>(engine.FindPort(id));
+    if (target != nullptr && *codec) target->SetCodec(std::move(*codec));
+  });
+  return Napi::Number::New(env, rate);
 }
 
 // rtpSendDtmf(id, digits, durationMs, gapMs)

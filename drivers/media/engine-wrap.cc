@@ -31,6 +31,8 @@ Napi::Function EngineWrap::Define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::TdmStats>("tdmStats"),
                          InstanceMethod<&EngineWrap::TdmSendFsk>("tdmSendFsk"),
                          InstanceMethod<&EngineWrap::SendDtmf>("sendDtmf"),
+                         InstanceMethod<&EngineWrap::RtpSetCodec>("rtpSetCodec"),
+                         InstanceMethod<&EngineWrap::RtpInjectDtmf>("rtpInjectDtmf"),
                      });
 }
 

@@ -46,9 +46,11 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value RtpSetRemote(const Napi::CallbackInfo& info);
   Napi::Value RtpSendDtmf(const Napi::CallbackInfo& info);
   Napi::Value RtpStats(const Napi::CallbackInfo& info);
+  Napi::Value RtpSetCodec(const Napi::CallbackInfo& info);
 
   // engine-wrap-dtmf.cc
   Napi::Value SendDtmf(const Napi::CallbackInfo& info);
+  Napi::Value RtpInjectDtmf(const Napi::CallbackInfo& info);
 
   // engine-wrap-tdm.cc
   Napi::Value CreateTdmPort(const Napi::CallbackInfo& info);

@@ -4,6 +4,7 @@
 #ifndef TSW_MEDIA_PORT_H_
 #define TSW_MEDIA_PORT_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -58,9 +59,10 @@ class Port {
   virtual bool SendsDtmfInband() const { return true; }
 
   uint32_t id() const { return id_; }
-  int rate() const { return rate_; }
+  // Read on both threads: an RTP port's codec, and so its rate, may change (RtpPort::SetCodec).
+  int rate() const { return rate_.load(std::memory_order_relaxed); }
   int ptime_ms() const { return ptime_ms_; }
-  size_t frame_samples() const { return static_cast<size_t>(rate_) * ptime_ms_ / 1000; }
+  size_t frame_samples() const { return static_cast<size_t>(rate()) * ptime_ms_ / 1000; }
 
   // Engine bookkeeping, touched only on the media thread.
   int64_t next_due_ns = 0;
@@ -69,9 +71,13 @@ class Port {
   // Digits heard while bridged, drained by the bridge each frame.
   std::vector<DigitNote> heard;
 
+ protected:
+  // Media thread only, between frames.
+  void set_rate(int rate) { rate_.store(rate, std::memory_order_relaxed); }
+
  private:
   uint32_t id_;
-  int rate_;
+  std::atomic<int> rate_;
   int ptime_ms_;
 };
 

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <utility>
 
 #include "udp-socket.h"
 
@@ -72,6 +73,11 @@ void RtpPort::QueueDtmf(const std::string& digits, int duration_ms, int gap_ms, 
 }
 
 void RtpPort::RelayDtmf(const DigitNote& note) {
+  if (config_.dtmf_signal) {
+    // Signalling carries a digit whole (SIP INFO has a Duration), so only its end is passed on.
+    if (!note.start) signal_relayed_.push_back(note);
+    return;
+  }
   if (config_.dtmf_inband) {
     if (note.start) {
       inband_tx_.StartOpen(note.digit);
@@ -85,6 +91,47 @@ void RtpPort::RelayDtmf(const DigitNote& note) {
   } else {
     dtmf_tx_.EndOpen(static_cast<uint32_t>(note.duration_ms) * ts_per_ms_);
   }
+}
+
+void RtpPort::QueueSignalDtmf(const std::string& digits, int duration_ms, int gap_ms) {
+  for (char c : digits) {
+    if (DtmfCharToEvent(c) >= 0) signal_queue_.push_back({c, duration_ms, gap_ms});
+  }
+}
+
+void RtpPort::InjectDtmf(char digit, int duration_ms) {
+  if (!bridged) return;
+  heard.push_back({digit, true, 0, false});
+  heard.push_back({digit, false, duration_ms, false});
+}
+
+void RtpPort::SetCodec(std::unique_ptr<RtpCodec> codec) {
+  codec_ = std::move(codec);
+  ts_per_ms_ = static_cast<uint32_t>(codec_->clock_rate() / 1000);
+  set_rate(codec_->rate());
+  // Buffered payloads are in the old coding; the stream restarts with the next packet.
+  jitter_ = JitterBuffer(config_.jitter);
+  talking_ = false;
+}
+
+void RtpPort::PushRelayEvent(char digit, int duration_ms, EventList& events) const {
+  MediaEvent ev;
+  ev.type = "dtmf-relay";
+  ev.port = id();
+  ev.detail = std::string(1, digit);
+  ev.value = duration_ms;
+  events.push_back(std::move(ev));
+}
+
+void RtpPort::EmitSignalDtmf(int64_t now_ns, EventList& events) {
+  for (const DigitNote& note : signal_relayed_)
+    PushRelayEvent(note.digit, note.duration_ms, events);
+  signal_relayed_.clear();
+  if (signal_queue_.empty() || now_ns < signal_next_ns_) return;
+  const SignalDigit d = signal_queue_.front();
+  signal_queue_.pop_front();
+  PushRelayEvent(d.digit, d.duration_ms, events);
+  signal_next_ns_ = now_ns + static_cast<int64_t>(d.duration_ms + d.gap_ms) * 1000000;
 }
 
 void RtpPort::Report(const DigitNote& note, EventList& events) {
@@ -135,6 +182,7 @@ void RtpPort::DetectInband(const int16_t* frame, EventList& events) {
 
 void RtpPort::Poll(int64_t now_ns, EventList& events) {
   if (last_rx_ns_ == 0) last_rx_ns_ = now_ns;
+  if (config_.dtmf_signal) EmitSignalDtmf(now_ns, events);
   // recvmmsg with MSG_DONTWAIT takes what is queued in one system call, and an empty socket costs
   // one call too, where a recvfrom loop would need a second call just to see EAGAIN.
   mmsghdr msgs[kRecvBatch];

@@ -8,6 +8,7 @@
 #include <spandsp.h>
 
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +35,9 @@ struct RtpPortConfig {
   bool latch = true;         // symmetric RTP: answer to where packets come from
   bool detect_dtmf = false;  // also look for Q.23 tones in the received audio
   bool dtmf_inband = false;  // digits relayed from a bridge peer go out as tones, not RFC 4733
+  // Digits relayed from a bridge peer, and digits queued with QueueSignalDtmf(), are not sent in
+  // the media at all: each raises a "dtmf-relay" event for the signalling to carry (SIP INFO).
+  bool dtmf_signal = false;
 };
 
 // Counters written by the media thread and read by the JS thread.
@@ -66,6 +70,21 @@ class RtpPort : public Port {
   void SetRemote(const sockaddr_in& remote);
   void QueueDtmf(const std::string& digits, int duration_ms, int gap_ms, bool inband = false);
   void RelayDtmf(const DigitNote& note) override;
+  // Digits to hand to the signalling ("dtmf-relay" events), one per duration + gap.
+  void QueueSignalDtmf(const std::string& digits, int duration_ms, int gap_ms);
+  // A digit that arrived by signalling (SIP INFO) on this port's call: passed to the bridge peer
+  // as if heard here, so it leaves the peer in the peer's own mode. Not reported back as "dtmf".
+  void InjectDtmf(char digit, int duration_ms);
+  // Switches the codec on a live port (a re-INVITE that changed it). The jitter buffer is flushed;
+  // a change of rate is picked up by the bridge on its next frame. The codec must be one that
+  // MakeRtpCodec() accepts.
+  void SetCodec(std::unique_ptr<RtpCodec> codec);
+  bool signals_dtmf() const { return config_.dtmf_signal; }
+  // True when something rate-bound (in-band DTMF, tone detection, echo cancelling) was set up at
+  // creation, so the rate cannot change.
+  bool rate_bound() const {
+    return config_.detect_dtmf || config_.dtmf_inband || tone_rx_ != nullptr || echo_ != nullptr;
+  }
   // Call-progress tone detection on the received audio ("tone" events); call before the port is
   // handed to the engine.
   // Line echo cancellation of the received audio against what the port sends (8 kHz codecs);
@@ -88,6 +107,8 @@ class RtpPort : public Port {
   // Runs the in-band detector over one received frame (nullptr: nothing arrived).
   void DetectInband(const int16_t* frame, EventList& events);
   void Report(const DigitNote& note, EventList& events);
+  void EmitSignalDtmf(int64_t now_ns, EventList& events);
+  void PushRelayEvent(char digit, int duration_ms, EventList& events) const;
 
   static constexpr int kRecvBatch = 8;
   static constexpr size_t kMaxDatagram = 1500;
@@ -110,6 +131,15 @@ class RtpPort : public Port {
   std::vector<std::string> tones_;
   InbandDtmfSender inband_tx_;
   std::vector<DigitNote> notes_;
+  // dtmf_signal: ends of relayed digits not yet reported, and digits queued from JS.
+  std::vector<DigitNote> signal_relayed_;
+  struct SignalDigit {
+    char digit;
+    int duration_ms;
+    int gap_ms;
+  };
+  std::deque<SignalDigit> signal_queue_;
+  int64_t signal_next_ns_ = 0;
   bool event_open_ = false;  // an RFC 4733 event has started and not yet ended
   // Frames after a telephone event during which a lost frame is silence rather than concealed:
   // PLC would replay the last audio, which may hold the start of the tone the event replaced.

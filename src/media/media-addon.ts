@@ -53,8 +53,12 @@ export interface RtpStats {
 /** Codecs of the RTP port (drivers/media/rtp-codec.h). */
 export type RtpCodecName = 'PCMU' | 'PCMA' | 'G722' | 'OPUS';
 
-/** How an RTP port sends DTMF: RFC 4733 telephone events, or Q.23 tones in the audio. */
-export type DtmfMode = 'rfc4733' | 'inband';
+/**
+ * How an RTP port sends DTMF: RFC 4733 telephone events, Q.23 tones in the audio, or not in the
+ * media at all (`signal`): each digit then raises a `dtmf-relay` event for the signalling to carry
+ * (SIP INFO, dtmf-type=info).
+ */
+export type DtmfMode = 'rfc4733' | 'inband' | 'signal';
 
 export interface NativeRtpOptions {
   ip?: string;
@@ -112,7 +116,11 @@ export interface NativeMediaEngine {
   rtpSetRemote(port: number, ip: string, remotePort: number): void;
   rtpSendDtmf(port: number, digits: string, durationMs: number, gapMs: number): void;
   rtpStats(port: number): RtpStats;
-  /** DTMF from an RTP port (either mode) or an 8 kHz memory port (in-band only). */
+  /** Switches a live port's codec; returns the port's new linear rate. */
+  rtpSetCodec(port: number, codec: RtpCodecName, payloadType: number): number;
+  /** A digit received by signalling: passed to the bridge peer as if the port had heard it. */
+  rtpInjectDtmf(port: number, digit: string, durationMs: number): void;
+  /** DTMF from an RTP port (any mode) or an 8 kHz memory port (in-band only). */
   sendDtmf(port: number, digits: string, durationMs: number, gapMs: number, mode: DtmfMode): void;
   /** `handle` comes from the TDM addon's audioHandle(); see src/media/tdm-port.ts. */
   createTdmPort(handle: unknown, options: NativeTdmPortOptions): number;

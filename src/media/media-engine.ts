@@ -80,8 +80,9 @@ export interface RtpPortOptions {
   /** Also detect Q.23 tones in the received audio (G.711 only; default false). */
   detectDtmf?: boolean;
   /**
-   * How digits relayed from a bridged port go out (default rfc4733). A digit heard in-band is only
-   * relayed to an rfc4733 port: an inband port already carries it in the audio.
+   * How digits relayed from a bridged port go out (default rfc4733). A digit heard in-band is not
+   * relayed to an inband port: its audio already carries it. A `signal` port sends nothing in
+   * the media and raises `dtmf-relay` for each digit instead (SIP INFO).
    */
   dtmfMode?: DtmfMode;
   /** Call-progress tones to report as `tone` events, heard in the received audio. */
@@ -203,7 +204,19 @@ export class MediaEngine extends EventEmitter<MediaEngineEvents> implements Port
       ? { ...rest, ...tones, remoteIp: remote.ip, remotePort: remote.port }
       : { ...rest, ...tones };
     const made = this.#call('create an RTP port', () => this.native.createRtpPort(native));
-    return this.#adopt(new RtpPort(this, made.id, uuid, options.ptime ?? 20, made.ip, made.port, made.rate));
+    return this.#adopt(
+      new RtpPort(
+        this,
+        made.id,
+        uuid,
+        options.ptime ?? 20,
+        made.ip,
+        made.port,
+        made.rate,
+        options.dtmfMode ?? 'rfc4733',
+        options.codec ?? 'PCMU',
+      ),
+    );
   }
 
   createMemoryPort(uuid: string, options: MemoryPortOptions = {}): MemoryPort {

@@ -50,6 +50,11 @@ export interface RecordErrorEvent extends PortEventBase {
 export interface MediaEngineEvents {
   /** A digit received (RFC 4733 event, or Q.23 tones with `detectDtmf`), reported when it ends. */
   dtmf: [DtmfEvent];
+  /**
+   * A digit to send by signalling: relayed from the bridge peer, or sent with `sendDtmf`, on an RTP
+   * port whose dtmfMode is `signal` (nothing goes into its media).
+   */
+  'dtmf-relay': [DtmfEvent];
   /** A call-progress tone was recognised on a port with `detectTones`. */
   tone: [ToneEvent];
   /** A TDM port's silence timeout ran out. */
@@ -83,6 +88,11 @@ export function translateEvent(
   switch (raw.type) {
     case 'dtmf':
       return { name: 'dtmf', payload: { ...base, digit: raw.detail ?? '', durationMs: raw.value ?? 0 } };
+    case 'dtmf-relay':
+      return {
+        name: 'dtmf-relay',
+        payload: { ...base, digit: raw.detail ?? '', durationMs: raw.value ?? 0 },
+      };
     case 'tone':
       return { name: 'tone', payload: { ...base, name: raw.detail ?? '' } };
     case 'silence':

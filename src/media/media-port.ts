@@ -4,7 +4,7 @@
  * engine is closed.
  */
 import { TswError } from '../core/errors.js';
-import type { DtmfMode, NativeMediaEngine, RtpStats } from './media-addon.js';
+import type { DtmfMode, NativeMediaEngine, RtpCodecName, RtpStats } from './media-addon.js';
 
 export type PortKind = 'rtp' | 'memory' | 'player' | 'recorder' | 'tdm';
 
@@ -18,6 +18,7 @@ export interface PortOwner {
 export abstract class MediaPort {
   abstract readonly kind: PortKind;
   #closed = false;
+  #rate: number;
 
   constructor(
     protected readonly owner: PortOwner,
@@ -25,10 +26,20 @@ export abstract class MediaPort {
     readonly id: number,
     /** UUID of the channel that owns the port; copied into its events. */
     readonly uuid: string,
-    /** Sample rate of the port's linear PCM. */
-    readonly rate: number,
+    rate: number,
     readonly ptime: number,
-  ) {}
+  ) {
+    this.#rate = rate;
+  }
+
+  /** Sample rate of the port's linear PCM (an RTP port's follows {@link RtpPort.setCodec}). */
+  get rate(): number {
+    return this.#rate;
+  }
+
+  protected set rate(rate: number) {
+    this.#rate = rate;
+  }
 
   get closed(): boolean {
     return this.#closed;
@@ -63,7 +74,10 @@ export interface DtmfSendOptions {
   durationMs?: number;
   /** Pause after each digit, 0..8000 ms (default 50). */
   gapMs?: number;
-  /** RFC 4733 events (default on RTP ports) or Q.23 tones in the audio (G.711 ports only). */
+  /**
+   * RFC 4733 events, Q.23 tones in the audio (G.711 ports only) or `signal` (`dtmf-relay` events);
+   * by default the port's own dtmfMode.
+   */
   mode?: DtmfMode;
 }
 
@@ -81,8 +95,38 @@ export class RtpPort extends MediaPort {
     readonly localPort: number,
     /** Linear rate of the port's codec: 8000 (G.711), 16000 (G.722) or 48000 (Opus). */
     rate = 8000,
+    /** How digits go out (relayed from a bridge peer, or sent without a mode). */
+    readonly dtmfMode: DtmfMode = 'rfc4733',
+    codec: RtpCodecName = 'PCMU',
   ) {
     super(owner, id, uuid, rate, ptime);
+    this.#codec = codec;
+  }
+
+  #codec: RtpCodecName;
+
+  /** The codec the port sends and expects. */
+  get codec(): RtpCodecName {
+    return this.#codec;
+  }
+
+  /**
+   * Switches the codec of the live port (a re-INVITE that changed it); `payloadType` is Opus's
+   * dynamic one (default 111). When the rate changes, a bridge resamples from the next frame.
+   */
+  setCodec(codec: RtpCodecName, payloadType = 111): void {
+    this.assertOpen();
+    this.rate = this.owner.native.rtpSetCodec(this.id, codec, payloadType);
+    this.#codec = codec;
+  }
+
+  /**
+   * A digit received by signalling (SIP INFO) on this port's call: the bridge peer sends it as if
+   * this port had heard it. Not reported as a `dtmf` event; nothing happens when not bridged.
+   */
+  injectDtmf(digit: string, durationMs: number): void {
+    this.assertOpen();
+    this.owner.native.rtpInjectDtmf(this.id, digit, Math.min(8000, Math.max(40, Math.round(durationMs))));
   }
 
   /** Where to send until packets arrive from somewhere (then symmetric RTP latches on). */
@@ -92,12 +136,13 @@ export class RtpPort extends MediaPort {
   }
 
   /**
-   * Sends digits as RFC 4733 telephone events (RFC 4733 §2.5) or, with `mode: 'inband'`, as ITU-T
-   * Q.23 tones in the audio; queued behind any digits still being sent in that mode.
+   * Sends digits as RFC 4733 telephone events (RFC 4733 §2.5), with `mode: 'inband'` as ITU-T Q.23
+   * tones in the audio, or with `signal` as `dtmf-relay` events; queued behind any digits still
+   * being sent in that mode.
    */
   sendDtmf(digits: string, options: DtmfSendOptions = {}): void {
     this.assertOpen();
-    const { durationMs = 100, gapMs = 50, mode = 'rfc4733' } = options;
+    const { durationMs = 100, gapMs = 50, mode = this.dtmfMode } = options;
     this.owner.native.sendDtmf(this.id, digits, durationMs, gapMs, mode);
   }
 

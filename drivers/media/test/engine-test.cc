@@ -1,5 +1,6 @@
-// Runs the real media thread without N-API: bridged memory ports, and two RTP ports over
-// 127.0.0.1, added, used and removed while the thread ticks. run-sanitized.sh builds it with
+// Runs the real media thread without N-API: bridged memory ports, two RTP ports over 127.0.0.1,
+// added, used and removed while the thread ticks, and DTMF relayed to a `signal` port with a codec
+// switch on live ports. run-sanitized.sh builds it with
 // ASan/UBSan and again with TSan, so that the command queue, the memory port's locking and the
 // counters are checked for races as well as for memory errors.
 #include <chrono>
@@ -119,11 +120,72 @@ void TestRtpLoop() {
   CHECK(engine.counters().ports.load() == 0);
 }
 
+// A digit relayed to a port in `signal` DTMF mode comes out as one "dtmf-relay" event, and a codec
+// switch on bridged, running ports (8 kHz -> 16 kHz) makes the bridge re-fit its resamplers.
+void TestSignalRelayAndCodecSwitch() {
+  PortRange range{44100, 44199, 44100};
+  BoundSocket s1 = BindRtpSocket("127.0.0.1", &range);
+  BoundSocket s2 = BindRtpSocket("127.0.0.1", &range);
+  BoundSocket s3 = BindRtpSocket("127.0.0.1", &range);
+  CHECK(s1.fd >= 0 && s2.fd >= 0 && s3.fd >= 0);
+  RtpPortConfig config;
+  auto tx = std::make_shared<RtpPort>(20, s1.fd, s1.port, config);
+  auto rx = std::make_shared<RtpPort>(21, s2.fd, s2.port, config);
+  RtpPortConfig signal_config;
+  signal_config.dtmf_signal = true;
+  auto sig = std::make_shared<RtpPort>(22, s3.fd, s3.port, signal_config);
+  sockaddr_in to;
+  MakeAddress("127.0.0.1", s2.port, &to);
+  tx->SetRemote(to);
+  auto src = std::make_shared<MemoryPort>(23, 8000, 20, 48000);
+  MediaEngine engine;
+  Collected got;
+  engine.Start(
+      [&got](EventList&& events) {
+        std::lock_guard<std::mutex> lock(got.mu);
+        for (auto& e : events) got.events.push_back(e);
+      },
+      0);
+  for (auto p : std::vector<std::shared_ptr<Port>>{tx, rx, sig, src}) engine.AddPort(p);
+  engine.AddBridge(23, 20);
+  engine.AddBridge(21, 22);
+  const std::vector<int16_t> tone = Tone(16000);
+  src->Push(tone.data(), tone.size());
+  engine.Post([](MediaEngine& e, EventList&) {
+    if (auto* p = dynamic_cast<RtpPort*>(e.FindPort(20))) p->QueueDtmf("5", 100, 40);
+  });
+  SleepMs(700);
+  CHECK(got.Count("dtmf") == 1);
+  CHECK(got.Count("dtmf-relay") == 1);
+  {
+    std::lock_guard<std::mutex> lock(got.mu);
+    for (const MediaEvent& e : got.events) {
+      if (e.type == "dtmf-relay") CHECK(e.port == 22 && e.detail == "5" && e.value >= 40);
+    }
+  }
+  const uint64_t before = rx->counters().packets_in.load();
+  engine.Post([](MediaEngine& e, EventList&) {
+    for (uint32_t id : {20u, 21u}) {
+      std::string error;
+      if (auto* p = dynamic_cast<RtpPort*>(e.FindPort(id)))
+        p->SetCodec(MakeRtpCodec("G722", 0, &error));
+    }
+  });
+  SleepMs(400);
+  CHECK(tx->rate() == 16000 && rx->rate() == 16000);
+  CHECK(rx->counters().packets_in.load() >= before + 10);
+  CHECK(rx->counters().ignored.load() <= 3);
+  for (uint32_t id : {20u, 21u, 22u, 23u}) engine.RemovePort(id);
+  engine.Stop();
+  CHECK(engine.counters().ports.load() == 0);
+}
+
 }  // namespace
 
 int main() {
   TestMemoryBridge();
   TestRtpLoop();
+  TestSignalRelayAndCodecSwitch();
   if (tsw::test::failures != 0) {
     std::fprintf(stderr, "%d check(s) failed\n", tsw::test::failures);
     return 1;

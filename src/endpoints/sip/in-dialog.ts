@@ -28,6 +28,7 @@ import { ServerInviteTransaction, type ServerTransaction } from '../../sip/trans
 import type { SendTarget } from '../../sip/transport/index.js';
 import { type Dialog, DialogState } from '../../sip/ua/index.js';
 import type { SipProfile } from './profile.js';
+import { handleInfo } from './info-dtmf.js';
 import { handleRefer } from './refer.js';
 import {
   isHoldDirection,
@@ -58,7 +59,7 @@ export interface InDialogHost {
   readonly prefs: readonly CodecName[];
 }
 
-export type ReinviteReason = 'hold' | 'unhold' | 'refresh';
+export type ReinviteReason = 'hold' | 'unhold' | 'refresh' | 'nomedia';
 
 interface Outgoing {
   reason: ReinviteReason;
@@ -70,6 +71,8 @@ interface Outgoing {
 export class InDialog {
   /** Our SDP as the peer last saw it. */
   local: SessionDescription | undefined;
+  /** The peer's SDP from the last offer/answer (its RTP address and codecs). */
+  remote: SessionDescription | undefined;
   localHold = false;
   remoteHold = false;
   private outgoing: Outgoing | undefined;
@@ -82,7 +85,7 @@ export class InDialog {
   /** The interval we ask for in our refreshes (after any 422). */
   private wantInterval: number;
 
-  constructor(private readonly host: InDialogHost) {
+  constructor(readonly host: InDialogHost) {
     const s = host.profile.cfg.settings;
     this.wantInterval = s['session-timeout'];
     this.timer = new SessionTimer(
@@ -140,7 +143,7 @@ export class InDialog {
 
   // ---- requests received in the dialog -----------------------------------------
 
-  /** Handles INVITE, UPDATE, REFER and NOTIFY; false for methods the leg handles itself. */
+  /** Handles INVITE, UPDATE, REFER, NOTIFY and INFO; false for methods the leg handles itself. */
   handleRequest(req: SipRequest, tx: ServerTransaction): boolean {
     switch (req.method) {
       case 'INVITE':
@@ -156,6 +159,9 @@ export class InDialog {
         return true;
       case 'NOTIFY':
         this.host.profile.reply(tx, 200);
+        return true;
+      case 'INFO':
+        handleInfo(this.host, req, tx);
         return true;
       default:
         return false;
@@ -221,11 +227,12 @@ export class InDialog {
     const p = this.host.profile;
     const r = answerOffer(offer, this.host.prefs, {
       ...localAddressOf(local),
-      ptDynStart: p.cfg.settings['rfc2833-pt'],
+      telephoneEventPt: p.cfg.settings['rfc2833-pt'],
       direction: this.localHold ? 'sendonly' : 'sendrecv',
       sessionId: local.origin.sessionId,
     });
     if (r.rejected) return undefined;
+    this.remote = offer;
     const answer = successor(local, r.answer);
     this.local = answer;
     this.applied(r);
@@ -241,6 +248,7 @@ export class InDialog {
     try {
       const answer = parseSdp(ack.body);
       this.local = offer;
+      this.remote = answer;
       this.applied(applyAnswer(offer, answer));
       this.setRemoteHold(isHoldDirection(offeredDirection(answer)), offeredDirection(answer));
     } catch {
@@ -288,8 +296,21 @@ export class InDialog {
     return this.reinvite(on ? 'hold' : 'unhold') ? undefined : 'no SDP to re-offer';
   }
 
-  /** Sends a re-INVITE; false when one is pending or there is no SDP yet. */
-  reinvite(reason: ReinviteReason): boolean {
+  /** True when a re-INVITE can go out now: the dialog is confirmed and none of ours is pending. */
+  get canReinvite(): boolean {
+    return (
+      !this.stopped &&
+      this.local !== undefined &&
+      this.outgoing === undefined &&
+      this.host.dialog.state === DialogState.Confirmed
+    );
+  }
+
+  /**
+   * Sends a re-INVITE; false when one is pending or there is no SDP yet. `media` replaces the
+   * media of our description (nomedia: the other leg's SDP, so that RTP flows end to end).
+   */
+  reinvite(reason: ReinviteReason, media?: SessionDescription): boolean {
     const h = this.host;
     const local = this.local;
     if (this.stopped || local === undefined || h.dialog.state !== DialogState.Confirmed) return false;
@@ -298,7 +319,10 @@ export class InDialog {
       return false;
     }
     const hold = reason === 'hold' || (reason === 'refresh' && this.localHold);
-    const offer = successor(local, withDirection(local, hold ? 'sendonly' : 'sendrecv'));
+    const offer =
+      media !== undefined
+        ? successor(local, { ...structuredClone(media), origin: { ...local.origin } })
+        : successor(local, withDirection(local, hold ? 'sendonly' : 'sendrecv'));
     const req = h.dialog.createRequest('INVITE');
     req.addHeader('Allow', ALLOW);
     if (this.timersOn) {
@@ -339,14 +363,16 @@ export class InDialog {
     if (c !== undefined) h.dialog.remoteTarget = c.uri;
     try {
       if (res.body.length > 0) {
-        const n = applyAnswer(out.offer, parseSdp(res.body));
+        const answer = parseSdp(res.body);
+        const n = applyAnswer(out.offer, answer);
         this.local = out.offer;
+        this.remote = answer;
         this.applied(n);
       }
     } catch {
       this.log.warn(`bad SDP in the 2xx to our re-INVITE on ${h.session.channel.name}`);
     }
-    if (out.reason !== 'refresh') {
+    if (out.reason === 'hold' || out.reason === 'unhold') {
       this.localHold = out.reason === 'hold';
       this.holdEvent(this.localHold, 'local', this.localHold ? 'sendonly' : 'sendrecv');
     }

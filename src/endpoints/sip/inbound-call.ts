@@ -100,6 +100,7 @@ export class InboundCall implements SipCallLeg {
     });
     if (sdp !== undefined) {
       this.inDialog.local = sdp.answer;
+      this.inDialog.remote = parseSdpOrUndefined(invite.body);
       this.localSdp = serializeSdp(sdp.answer);
       profile.media.negotiated(this.mediaInfo, sdp);
       this.setCodecVars(sdp);
@@ -110,7 +111,7 @@ export class InboundCall implements SipCallLeg {
       };
       this.lateOffer = buildOffer(profile.cfg.inboundCodecs, {
         ...local,
-        ptDynStart: profile.cfg.settings['rfc2833-pt'],
+        telephoneEventPt: profile.cfg.settings['rfc2833-pt'],
       });
       this.inDialog.local = this.lateOffer;
       this.localSdp = serializeSdp(this.lateOffer);
@@ -181,7 +182,9 @@ export class InboundCall implements SipCallLeg {
     this.dialog.transition(DialogState.Confirmed);
     if (this.lateOffer !== undefined && ack.body.length > 0) {
       try {
-        const n = applyAnswer(this.lateOffer, parseSdp(ack.body));
+        const answer = parseSdp(ack.body);
+        const n = applyAnswer(this.lateOffer, answer);
+        this.inDialog.remote = answer;
         this.profile.media.negotiated(this.mediaInfo, n);
         this.setCodecVars(n);
       } catch {
@@ -211,9 +214,6 @@ export class InboundCall implements SipCallLeg {
         this.inDialog.stop();
         this.session.setVariable('sip_hangup_disposition', 'recv_bye');
         this.session.hangup('NORMAL_CLEARING');
-        return;
-      case 'INFO':
-        this.profile.reply(tx, 200);
         return;
       default:
         if (!this.inDialog.handleRequest(req, tx)) this.profile.reply(tx, 405);
@@ -249,5 +249,15 @@ export class InboundCall implements SipCallLeg {
       this.session.setVariable('sip_term_status', String(status));
       this.inviteTx.respond(res);
     }
+  }
+}
+
+/** The SDP of a body, or undefined when there is none or it does not parse. */
+function parseSdpOrUndefined(body: Buffer): SessionDescription | undefined {
+  if (body.length === 0) return undefined;
+  try {
+    return parseSdp(body);
+  } catch {
+    return undefined;
   }
 }

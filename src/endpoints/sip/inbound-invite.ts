@@ -82,7 +82,7 @@ function negotiate(profile: SipProfile, req: SipRequest, uuid: string): AnswerRe
     const offer = parseSdp(req.body);
     const r = answerOffer(offer, profile.cfg.inboundCodecs, {
       ...local,
-      ptDynStart: profile.cfg.settings['rfc2833-pt'],
+      telephoneEventPt: profile.cfg.settings['rfc2833-pt'],
     });
     return r.rejected ? null : r;
   } catch {

@@ -68,6 +68,8 @@ export class OutboundCall implements SipCallLeg {
   private sessionInterval: number;
   /** Re-INVITEs, REFER and session timers once the call is up. */
   inDialog: InDialog | undefined;
+  /** The answer's SDP (from a 183 or the 2xx). */
+  private remoteSdp: SessionDescription | undefined;
 
   constructor(
     private readonly profile: SipProfile,
@@ -167,7 +169,10 @@ export class OutboundCall implements SipCallLeg {
 
   private applySdp(res: SipResponse): void {
     try {
-      const n = applyAnswer(this.params.offer, parseSdp(res.body));
+      const answer = parseSdp(res.body);
+      const n = applyAnswer(this.params.offer, answer);
+      this.remoteSdp = answer;
+      if (this.inDialog !== undefined) this.inDialog.remote = answer;
       this.profile.media.negotiated({ uuid: this.session.uuid, profile: this.profile.name }, n);
       if (n.codec !== undefined) {
         this.session.setVariable('read_codec', n.codec.name);
@@ -199,6 +204,7 @@ export class OutboundCall implements SipCallLeg {
       prefs: this.profile.cfg.outboundCodecs,
     });
     this.inDialog.local = this.params.offer;
+    this.inDialog.remote = this.remoteSdp;
     this.inDialog.startFromUacResponse(res);
     this.applySdp(res);
     this.session.setVariable('sip_term_status', String(res.status));

@@ -62,6 +62,18 @@ export const PROFILE_SCHEMA = defineSchema({
     max: 604800,
     description: 'Ban length; 0 disables bans',
   },
+  'nat-options-ping': {
+    type: 'bool',
+    default: false,
+    description: 'Keep registrations that came through a NAT alive with OPTIONS',
+  },
+  'all-reg-options-ping': { type: 'bool', default: false, description: 'OPTIONS-ping every registration' },
+  'ping-mean-interval': { type: 'int', default: 30, min: 1, max: 3600, description: 'Seconds between pings' },
+  'unregister-on-options-fail': {
+    type: 'bool',
+    default: true,
+    description: 'Drop a registration whose contact does not answer a ping',
+  },
   'user-agent-string': { type: 'string', default: 'typeswitch', description: 'User-Agent/Server header' },
 });
 

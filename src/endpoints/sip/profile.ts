@@ -34,6 +34,7 @@ import { acceptInvite } from './inbound-invite.js';
 import { type MediaHooks, placeholderMediaHooks, RtpPortPool } from './media-hooks.js';
 import type { ProfileConfig } from './profile-config.js';
 import { type Binding, Registrar } from './registrar.js';
+import { RegistrationPinger } from './registration-ping.js';
 import { ALLOW, type SipCallLeg } from './sip-call.js';
 
 export type ProfileState = 'stopped' | 'running';
@@ -46,6 +47,8 @@ export class SipProfile implements TransactionUser {
   readonly filter: BanFilterTransport;
   readonly auth: SipDigestAuth;
   readonly registrar: Registrar;
+  /** OPTIONS keepalives to registered contacts (nat-options-ping, all-reg-options-ping). */
+  readonly pinger: RegistrationPinger;
   readonly ports: RtpPortPool;
   /** Trunks (`<gateways>`): outbound registrations, calls via `sip/gateway/<name>/...`. */
   readonly gateways: GatewaySet;
@@ -86,6 +89,7 @@ export class SipProfile implements TransactionUser {
     this.layer = new TransactionLayer(this.filter, { log });
     this.auth = new SipDigestAuth(core, this.bans);
     this.registrar = new Registrar(this);
+    this.pinger = new RegistrationPinger(this);
     this.ports = new RtpPortPool(s['rtp-port-min'], s['rtp-port-max']);
     this.media = placeholderMediaHooks(this.ports);
     this.gateways = new GatewaySet(this);
@@ -94,7 +98,10 @@ export class SipProfile implements TransactionUser {
   async start(): Promise<void> {
     await this.transport.start();
     this.layer.setUser(this);
-    this.sweepTimer = this.core.timers.setInterval(() => this.registrar.sweep(), 1000);
+    this.sweepTimer = this.core.timers.setInterval(() => {
+      this.registrar.sweep();
+      this.pinger.tick();
+    }, 1000);
     this.sweepTimer.unref?.();
     this.state = 'running';
     const a = this.address('UDP');

@@ -177,6 +177,11 @@ export class Registrar {
     p.fireRegEvent(`sofia::${why}`, b, 0);
   }
 
+  /** Removes one binding as an unregistration (e.g. its contact stopped answering pings). */
+  drop(b: Binding): void {
+    if (this.byAor.get(`${b.user}@${b.domain}`.toLowerCase())?.get(b.uri) === b) this.remove(b, 'unregister');
+  }
+
   /** Drops every binding whose time is up; returns how many went. */
   sweep(): number {
     const now = this.profile.core.timers.now();

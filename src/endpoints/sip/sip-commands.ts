@@ -57,6 +57,10 @@ function statusProfile(p: SipProfile): string {
     ['CODECS OUT', p.cfg.outboundCodecs.join(',')],
     ['CALLS', String(p.calls.size)],
     ['REGISTRATIONS', String(p.registrar.count)],
+    [
+      'REG-PINGS',
+      `${p.pinger.counts.sent} sent, ${p.pinger.counts.answered} answered, ${p.pinger.counts.failed} failed`,
+    ],
     ['RTP-PORTS-IN-USE', String(p.ports.inUse)],
     ['DROPPED (BANNED)', String(p.filter.dropped)],
   ];

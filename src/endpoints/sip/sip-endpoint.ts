@@ -13,6 +13,7 @@ import type { SendTarget } from '../../sip/transport/index.js';
 import { targetOfUri } from '../../sip/ua/index.js';
 import { type LegPlan, planGatewayCall } from './gateway-dial.js';
 import { locateUri } from './gateway-request.js';
+import { goNomedia, type NomediaLeg } from './nomedia.js';
 import { OutboundCall } from './outbound-call.js';
 import type { SipProfile } from './profile.js';
 
@@ -47,10 +48,10 @@ export function parseDialTarget(text: string): { ruri: SipUri; path: SendTarget 
 }
 
 export function createSipEndpoints(core: Core, profiles: ReadonlyMap<string, SipProfile>): Endpoint[] {
-  const legOf = (uuid: string) => {
+  const legOf = (uuid: string): NomediaLeg | undefined => {
     for (const p of profiles.values()) {
       const leg = p.calls.get(uuid);
-      if (leg !== undefined) return leg;
+      if (leg !== undefined) return { leg, profile: p };
     }
     return undefined;
   };
@@ -60,10 +61,15 @@ export function createSipEndpoints(core: Core, profiles: ReadonlyMap<string, Sip
       return placeCall(core, profiles, endpoint, req);
     },
     receiveMessage(session, msg) {
-      return legOf(session.uuid)?.onMessage(msg) ?? true;
+      if (msg.type === 'nomedia') {
+        const a = legOf(session.uuid);
+        const b = legOf(msg.peer);
+        return a !== undefined && b !== undefined && goNomedia(a, b);
+      }
+      return legOf(session.uuid)?.leg.onMessage(msg) ?? true;
     },
     kill(session, cause) {
-      legOf(session.uuid)?.kill(cause);
+      legOf(session.uuid)?.leg.kill(cause);
     },
   };
   const endpoint: Endpoint = { name: 'sip', description: 'SIP (RFC 3261) user agent', io };
@@ -137,7 +143,7 @@ function startLeg(core: Core, endpoint: Endpoint, req: OutgoingRequest, plan: Le
     alternates: plan.alternates,
     offer: buildOffer(profile.cfg.outboundCodecs, {
       ...local,
-      ptDynStart: profile.cfg.settings['rfc2833-pt'],
+      telephoneEventPt: profile.cfg.settings['rfc2833-pt'],
     }),
     callerIdName: p.caller_id_name,
     callerIdNumber,

@@ -12,10 +12,13 @@
  * Without mod_media (checked on every allocate, so the order in which modules load does not
  * matter) the hooks fall back to {@link placeholderMediaHooks}: port numbers only.
  *
- * The engine fixes a port's codec and RFC 4733 payload type when it creates the socket, before
- * the offer/answer exchange is over. The port is therefore made with the first G.711 codec of the
- * profile's preference list for the call's direction and with the profile's `rfc2833-pt`; when the
- * exchange settles on something else, a warning says so and the port keeps what it has.
+ * The port is made with the first G.711 codec of the profile's preference list for the call's
+ * direction and the profile's `rfc2833-pt`; each finished offer/answer then switches it to the
+ * negotiated codec (RtpPort.setCodec: PCMU, PCMA, G.722, opus on its negotiated payload type). The
+ * telephone-event payload type stays fixed; a peer that uses another one gets a warning.
+ *
+ * With `dtmf-type` info the port's DTMF mode is `signal`: digits for the far end become engine
+ * `dtmf-relay` events, which these hooks send as SIP INFO in the call's dialog (info-dtmf.ts).
  *
  * `rtp-timeout-sec` becomes the port's media timeout: an answered call that receives no RTP for
  * that long, while the far end is meant to send, is hung up with MEDIA_TIMEOUT. The engine counts
@@ -25,16 +28,18 @@
 import { errorMessage } from '../../core/errors.js';
 import { channelMediaOf } from '../../media/channel-media.js';
 import type { MediaEngine } from '../../media/media-engine.js';
-import type { MediaTimeoutEvent } from '../../media/media-events.js';
+import type { DtmfMode, RtpCodecName } from '../../media/media-addon.js';
+import type { DtmfEvent, MediaEngineEvents, MediaTimeoutEvent } from '../../media/media-events.js';
 import type { RtpPort } from '../../media/media-port.js';
-import type { Negotiation } from '../../sip/sdp/index.js';
+import type { CodecName, Negotiation } from '../../sip/sdp/index.js';
+import { sendInfoDigit } from './info-dtmf.js';
 import { type MediaCallInfo, type MediaHooks, placeholderMediaHooks } from './media-hooks.js';
 import type { SipProfile } from './profile.js';
 
 type G711 = 'PCMU' | 'PCMA';
 
 /** The slice of a profile the hooks use; narrow so tests and other endpoints can provide it. */
-export type SipMediaProfile = Pick<SipProfile, 'core' | 'cfg' | 'log' | 'ports'>;
+export type SipMediaProfile = Pick<SipProfile, 'core' | 'cfg' | 'log' | 'ports' | 'calls'>;
 
 /** The first G.711 codec in `list`; PCMU when there is none. */
 export function preferredG711(list: readonly string[]): G711 {
@@ -52,7 +57,8 @@ export function rtpBindIp(profile: SipMediaProfile): string {
 
 interface EnginePort {
   port: RtpPort;
-  codec: G711;
+  /** Opus's payload type on the port (the other codecs have static ones). */
+  codecPt?: number;
   dtmfPt: number;
   /** False while the far end is not meant to send (we are sendonly or inactive: held). */
   expectRtp: boolean;
@@ -64,6 +70,10 @@ export function sipMediaHooks(profile: SipMediaProfile): MediaHooks {
   const ports = new Map<string, EnginePort>();
   const timeoutMs = profile.cfg.settings['rtp-timeout-sec'] * 1000;
   const timeouts = mediaTimeoutWatch(profile, ports);
+  const infoDigits = engineWatch('dtmf-relay', (ev: DtmfEvent) => {
+    const host = profile.calls.get(ev.uuid)?.inDialog?.host;
+    if (ports.has(ev.uuid) && host !== undefined) sendInfoDigit(host, ev);
+  });
 
   const codecFor = (uuid: string): G711 => {
     const outbound = profile.core.sessions.get(uuid)?.channel.direction === 'outbound';
@@ -78,6 +88,7 @@ export function sipMediaHooks(profile: SipMediaProfile): MediaHooks {
       if (media === undefined) return fallback.allocate(call, ip);
       const codec = codecFor(call.uuid);
       const dtmfPt = profile.cfg.settings['rfc2833-pt'];
+      const dtmfMode: DtmfMode = profile.cfg.settings['dtmf-type'] === 'info' ? 'signal' : 'rfc4733';
       let port: RtpPort;
       try {
         port = media.engine.createRtpPort(call.uuid, {
@@ -86,6 +97,7 @@ export function sipMediaHooks(profile: SipMediaProfile): MediaHooks {
           ptime: 20,
           latch: true,
           dtmfPayloadType: dtmfPt,
+          dtmfMode,
           mediaTimeoutMs: timeoutMs,
         });
       } catch (err) {
@@ -101,8 +113,9 @@ export function sipMediaHooks(profile: SipMediaProfile): MediaHooks {
         });
         return undefined;
       }
-      ports.set(call.uuid, { port, codec, dtmfPt, expectRtp: true });
+      ports.set(call.uuid, { port, dtmfPt, expectRtp: true });
       if (timeoutMs > 0) timeouts.watch(media.engine);
+      if (dtmfMode === 'signal') infoDigits.watch(media.engine);
       return { ip, port: port.localPort };
     },
 
@@ -122,7 +135,10 @@ export function sipMediaHooks(profile: SipMediaProfile): MediaHooks {
         return;
       }
       ports.delete(call.uuid);
-      if (ports.size === 0) timeouts.unwatch();
+      if (ports.size === 0) {
+        timeouts.unwatch();
+        infoDigits.unwatch();
+      }
       const media = channelMediaOf(profile.core);
       if (media?.get(call.uuid)?.main === have.port) {
         void media.detach(call.uuid);
@@ -150,13 +166,19 @@ function applyNegotiation(
       profile.log.warn(`RTP remote ${n.remote.ip}:${n.remote.port} refused: ${errorMessage(err)}`, meta);
     }
   }
-  const codec = n.codec?.name;
-  if (codec !== undefined && codec !== have.codec) {
-    profile.log.warn(
-      `${call.uuid} negotiated ${codec} but its RTP port was opened for ${have.codec}; ` +
-        `list ${codec} first in the profile's codec prefs to carry its audio`,
-      meta,
-    );
+  const codec = n.codec === undefined ? undefined : ENGINE_CODECS[n.codec.name];
+  if (n.codec !== undefined && codec !== undefined) {
+    // The PT we send with; an answer to an offer reuses the offerer's numbers (RFC 3264 §6.1), so
+    // it is also the one we receive on.
+    const pt = codec === 'OPUS' ? n.codec.pt : 111;
+    if (codec !== have.port.codec || (codec === 'OPUS' && pt !== have.codecPt)) {
+      try {
+        have.port.setCodec(codec, pt);
+        have.codecPt = pt;
+      } catch (err) {
+        profile.log.warn(`${call.uuid}: RTP port cannot switch to ${codec}: ${errorMessage(err)}`, meta);
+      }
+    }
   }
   const te = n.telephoneEventPt;
   if (te !== undefined && te !== have.dtmfPt) {
@@ -168,6 +190,36 @@ function applyNegotiation(
   }
 }
 
+/** The engine's name of each SDP audio codec. */
+const ENGINE_CODECS: Readonly<Record<CodecName, RtpCodecName | undefined>> = {
+  PCMU: 'PCMU',
+  PCMA: 'PCMA',
+  G722: 'G722',
+  opus: 'OPUS',
+  'telephone-event': undefined,
+};
+
+/** Holds one engine listener while it is wanted, so an idle profile holds none. */
+function engineWatch<K extends 'dtmf-relay' | 'media-timeout'>(
+  name: K,
+  listener: (ev: MediaEngineEvents[K][0]) => void,
+): { watch(engine: MediaEngine): void; unwatch(): void } {
+  let engine: MediaEngine | undefined;
+  const unwatch = (): void => {
+    engine?.off(name, listener as never);
+    engine = undefined;
+  };
+  return {
+    watch(e) {
+      if (engine === e) return;
+      unwatch();
+      engine = e;
+      e.on(name, listener as never);
+    },
+    unwatch,
+  };
+}
+
 /**
  * Listens for the engine's media-timeout events while the hooks have ports (so an idle profile
  * holds no listener on the engine) and hangs up the answered calls that went silent.
@@ -176,8 +228,7 @@ function mediaTimeoutWatch(
   profile: SipMediaProfile,
   ports: ReadonlyMap<string, EnginePort>,
 ): { watch(engine: MediaEngine): void; unwatch(): void } {
-  let engine: MediaEngine | undefined;
-  const onTimeout = (ev: MediaTimeoutEvent): void => {
+  return engineWatch('media-timeout', (ev: MediaTimeoutEvent) => {
     const have = ports.get(ev.uuid);
     const session = profile.core.sessions.get(ev.uuid);
     if (have === undefined || !have.expectRtp || session === undefined || !session.channel.answered) return;
@@ -185,18 +236,5 @@ function mediaTimeoutWatch(
       uuid: ev.uuid,
     });
     session.hangup('MEDIA_TIMEOUT');
-  };
-  const unwatch = (): void => {
-    engine?.off('media-timeout', onTimeout);
-    engine = undefined;
-  };
-  return {
-    watch(e) {
-      if (engine === e) return;
-      unwatch();
-      engine = e;
-      e.on('media-timeout', onTimeout);
-    },
-    unwatch,
-  };
+  });
 }

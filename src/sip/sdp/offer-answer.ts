@@ -30,6 +30,11 @@ export interface LocalMedia {
   port: number;
   /** First number for dynamic payload types in our offers. Default 96. */
   ptDynStart?: number;
+  /**
+   * The payload type of telephone-event in our offers (the profile's rfc2833-pt). Other dynamic
+   * codecs (opus) never take it, so a number always means one thing. Default: the next dynamic.
+   */
+  telephoneEventPt?: number;
   /** What we want: `sendonly` to hold, `inactive` to hold both ways. Default sendrecv. */
   direction?: Direction;
   ptime?: number;
@@ -109,11 +114,16 @@ function rtpAttributes(
 export function buildOffer(prefs: readonly CodecName[], local: LocalMedia): SessionDescription {
   const sd = baseSession(local);
   let next = local.ptDynStart ?? 96;
+  const tePt = local.telephoneEventPt;
+  const nextDynamic = (): number => {
+    if (next === tePt) next++;
+    return next++;
+  };
   const formats: string[] = [];
   const attributes: SdpAttribute[] = [];
   for (const name of new Set(prefs)) {
     const spec = CODECS[name];
-    const pt = spec.staticPt ?? next++;
+    const pt = spec.staticPt ?? (name === 'telephone-event' && tePt !== undefined ? tePt : nextDynamic());
     formats.push(String(pt));
     attributes.push(...rtpAttributes(pt, spec, spec.clockRate, spec.channels, spec.fmtp));
   }

@@ -23,6 +23,10 @@ before(async () => {
   if (!HAVE_BARESIP) return;
   t = await startSipMediaCore({
     rtpMin: 52000,
+    profileParams: {
+      'inbound-codec-prefs': 'G722,opus,PCMU,PCMA',
+      'outbound-codec-prefs': 'G722,opus,PCMU,PCMA',
+    },
     users: [
       { id: '1000', password: 'secret1000' },
       { id: '1001', password: 'secret1001' },
@@ -50,12 +54,24 @@ interface Phone {
   output: () => string;
 }
 
-/** Starts baresip as `user`, sending a `freq` Hz sine; `commands` run at start-up (`-e`). */
+type PhoneCodec = 'PCMU' | 'G722' | 'opus';
+/** baresip's names, with the rates and channels its codec list matches on. */
+const BARESIP_CODEC: Record<PhoneCodec, string> = {
+  PCMU: 'PCMU/8000/1',
+  G722: 'G722/16000/1',
+  opus: 'opus/48000/2',
+};
+
+/**
+ * Starts baresip as `user`, sending a `freq` Hz sine and speaking only `codec`; `commands` run at
+ * start-up (`-e`).
+ */
 async function startPhone(
   user: string,
   freq: number,
   rtpBase: number,
   commands: string[] = [],
+  codec: PhoneCodec = 'PCMU',
 ): Promise<Phone> {
   const core = t;
   assert.ok(core);
@@ -76,6 +92,8 @@ async function startPhone(
       `rtp_ports ${rtpBase}-${rtpBase + 99}`,
       'module_path /usr/lib/baresip/modules',
       'module g711.so',
+      'module g722.so',
+      'module opus.so',
       'module ausine.so',
       'module aubridge.so',
       'module sndfile.so',
@@ -87,7 +105,7 @@ async function startPhone(
   );
   writeFileSync(
     join(home, 'accounts'),
-    `<sip:${user}@127.0.0.1:${core.sipPort}>;auth_pass=secret${user};answermode=auto;regint=300;audio_codecs=PCMU\n`,
+    `<sip:${user}@127.0.0.1:${core.sipPort}>;auth_pass=secret${user};answermode=auto;regint=300;audio_codecs=${BARESIP_CODEC[codec]}\n`,
   );
   const args = ['-f', home, ...commands.flatMap((c) => ['-e', c])];
   const child = spawn('baresip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -142,52 +160,79 @@ function middleFrequency(p: Phone): number {
   return measureFrequency(samples.subarray(mid - rate / 2, mid + rate / 2), rate);
 }
 
+/**
+ * 1000 (speaking `callerCodec`, sending 1000 Hz) calls 1001 (`calleeCodec`, 600 Hz) through the
+ * default dialplan; checks each hears the other's tone and returns the codecs the channels read.
+ */
+async function callThrough(
+  callerCodec: PhoneCodec,
+  calleeCodec: PhoneCodec,
+  rtpBase: number,
+): Promise<string[]> {
+  const core = t;
+  assert.ok(core);
+  core.events.length = 0;
+  const phones: Phone[] = [];
+  try {
+    const callee = await startPhone('1001', 600, rtpBase, [], calleeCodec);
+    phones.push(callee);
+    let regs = '';
+    await until(
+      async () => {
+        regs = await core.api('sofia status profile internal reg');
+        return regs.includes('1001@');
+      },
+      10_000,
+      () => `1001 to register (registrations: ${regs}): ${callee.output()}`,
+    );
+    const caller = await startPhone('1000', 1000, rtpBase + 200, ['/dial 1001'], callerCodec);
+    phones.push(caller);
+    await until(
+      () => core.events.some((e) => e.name === 'CHANNEL_BRIDGE'),
+      10_000,
+      () => `the bridge to 1001: ${caller.output()}`,
+    );
+    const codecs = core.core.sessions
+      .list()
+      .map((x) => x.getVariable('read_codec') ?? '')
+      .sort();
+    await new Promise((r) => setTimeout(r, 3000));
+    await core.api('hupall');
+    await until(
+      () => core.core.sessions.count === 0,
+      15_000,
+      () =>
+        `the calls to end; left: ${core.core.sessions
+          .list()
+          .map((x) => x.channel.name)
+          .join(', ')}`,
+    );
+    await Promise.all(phones.map(stopPhone));
+    const heardBy1001 = middleFrequency(callee);
+    assert.ok(Math.abs(heardBy1001 - 1000) / 1000 < 0.005, `1001 heard ${heardBy1001} Hz`);
+    const heardBy1000 = middleFrequency(caller);
+    assert.ok(Math.abs(heardBy1000 - 600) / 600 < 0.005, `1000 heard ${heardBy1000} Hz`);
+    return codecs;
+  } finally {
+    await Promise.all(phones.map(stopPhone));
+    for (const p of phones) rmSync(p.dir, { recursive: true, force: true });
+  }
+}
+
+const SKIP = HAVE_BARESIP ? false : 'baresip is not installed (apt-get install baresip-core)';
+
 test(
   'baresip 1000 calls 1001 through the default dialplan and each hears the other’s tone',
-  {
-    skip: HAVE_BARESIP ? false : 'baresip is not installed (apt-get install baresip-core)',
-  },
+  { skip: SKIP },
   async () => {
-    const core = t;
-    assert.ok(core);
-    const phones: Phone[] = [];
-    try {
-      const callee = await startPhone('1001', 600, 54000);
-      phones.push(callee);
-      let regs = '';
-      await until(
-        async () => {
-          regs = await core.api('sofia status profile internal reg');
-          return regs.includes('1001@');
-        },
-        10_000,
-        () => `1001 to register (registrations: ${regs}): ${callee.output()}`,
-      );
-      const caller = await startPhone('1000', 1000, 54200, ['/dial 1001']);
-      phones.push(caller);
-      await until(
-        () => core.events.some((e) => e.name === 'CHANNEL_BRIDGE'),
-        10_000,
-        () => `the bridge to 1001: ${caller.output()}`,
-      );
-      await new Promise((r) => setTimeout(r, 3000));
-      await core.api('hupall');
-      await until(
-        () => core.core.sessions.count === 0,
-        15_000,
-        () =>
-          `the calls to end; left: ${core.core.sessions
-            .list()
-            .map((x) => x.channel.name)
-            .join(', ')}`,
-      );
-      await Promise.all(phones.map(stopPhone));
-      const heardBy1001 = middleFrequency(callee);
-      assert.ok(Math.abs(heardBy1001 - 1000) / 1000 < 0.005, `1001 heard ${heardBy1001} Hz`);
-      const heardBy1000 = middleFrequency(caller);
-      assert.ok(Math.abs(heardBy1000 - 600) / 600 < 0.005, `1000 heard ${heardBy1000} Hz`);
-    } finally {
-      await Promise.all(phones.map(stopPhone));
-    }
+    assert.deepEqual(await callThrough('PCMU', 'PCMU', 54000), ['PCMU', 'PCMU']);
+  },
+);
+
+test(
+  'a G.722 phone calls an opus phone: each leg negotiates its own codec and the tones cross',
+  { skip: SKIP },
+  async () => {
+    assert.deepEqual(await callThrough('G722', 'opus', 54400), ['G722', 'opus']);
   },
 );

@@ -27,6 +27,13 @@ export const SIP_MEDIA_MODULES = [
 
 export interface SipMediaCore extends TestCore {
   sipPort: number;
+  /** SIP port of each extra profile, by name. */
+  ports: Record<string, number>;
+}
+
+function profileXml(name: string, params: Record<string, string>): string {
+  const lines = Object.entries(params).map(([k, v]) => `      <param name="${k}" value="${v}"/>`);
+  return `<include>\n  <profile name="${name}">\n    <settings>\n${lines.join('\n')}\n    </settings>\n  </profile>\n</include>\n`;
 }
 
 export async function startSipMediaCore(opts: {
@@ -35,6 +42,8 @@ export async function startSipMediaCore(opts: {
   dialplan?: string;
   users?: { id: string; password: string; context?: string }[];
   profileParams?: Record<string, string>;
+  /** More profiles besides `internal`, each on its own free port, with the same defaults. */
+  extraProfiles?: { name: string; params: Record<string, string> }[];
 }): Promise<SipMediaCore> {
   const base = makeBaseDir(SIP_MEDIA_MODULES);
   const conf = join(base, 'conf');
@@ -53,11 +62,16 @@ export async function startSipMediaCore(opts: {
     ...opts.profileParams,
   };
   for (const f of readdirSync(join(conf, 'sip_profiles'))) rmSync(join(conf, 'sip_profiles', f));
-  const lines = Object.entries(params).map(([k, v]) => `      <param name="${k}" value="${v}"/>`);
-  writeFileSync(
-    join(conf, 'sip_profiles', 'internal.xml'),
-    `<include>\n  <profile name="internal">\n    <settings>\n${lines.join('\n')}\n    </settings>\n  </profile>\n</include>\n`,
-  );
+  writeFileSync(join(conf, 'sip_profiles', 'internal.xml'), profileXml('internal', params));
+  const ports: Record<string, number> = { internal: sipPort };
+  for (const extra of opts.extraProfiles ?? []) {
+    const port = await freeSipPort();
+    ports[extra.name] = port;
+    writeFileSync(
+      join(conf, 'sip_profiles', `${extra.name}.xml`),
+      profileXml(extra.name, { ...params, 'sip-port': String(port), ...extra.params }),
+    );
+  }
   const users = (opts.users ?? [])
     .map(
       (u) =>
@@ -75,7 +89,7 @@ export async function startSipMediaCore(opts: {
     `<include>\n  <context name="media_test">\n${opts.dialplan ?? ''}\n  </context>\n</include>\n`,
   );
   const tc = await startTestCore({ base, globals: { domain: '127.0.0.1' } });
-  return Object.assign(tc, { sipPort });
+  return Object.assign(tc, { sipPort, ports });
 }
 
 /** ITU-T G.711 µ-law encoding of one 16-bit sample (bias 0x84, 8 segments). */

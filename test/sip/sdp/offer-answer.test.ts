@@ -179,3 +179,29 @@ test('an answer that rejects our stream or picks an unoffered codec is a rejecti
   assert.equal(applyAnswer(offer, parseSdp(remoteOffer(['m=audio 0 RTP/AVP 0']))).rejected, true);
   assert.equal(applyAnswer(offer, parseSdp(remoteOffer(['m=audio 30000 RTP/AVP 8']))).rejected, true);
 });
+
+test('telephone-event keeps the profile rfc2833-pt in an offer and opus never takes that number', () => {
+  for (const start of [96, 101]) {
+    const sd = buildOffer(['opus', 'PCMU', 'telephone-event'], {
+      ...LOCAL,
+      ptDynStart: start,
+      telephoneEventPt: 101,
+    });
+    const maps = rtpmaps(sd.media[0]!);
+    assert.equal(maps.get(101)?.encoding, 'telephone-event', `start ${start}`);
+    const opusPt = [...maps.entries()].find(([, m]) => m.encoding === 'opus')?.[0];
+    assert.ok(opusPt !== undefined && opusPt !== 101, `opus on ${opusPt}`);
+    // The answer to that offer reads both numbers back without mixing them up.
+    const answer = parseSdp(
+      remoteOffer([
+        `m=audio 30000 RTP/AVP ${opusPt} 101`,
+        `a=rtpmap:${opusPt} opus/48000/2`,
+        'a=rtpmap:101 telephone-event/8000',
+      ]),
+    );
+    const n = applyAnswer(sd, answer);
+    assert.equal(n.codec?.name, 'opus');
+    assert.equal(n.codec?.pt, opusPt);
+    assert.equal(n.telephoneEventPt, 101);
+  }
+});
