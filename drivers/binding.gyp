@@ -19,7 +19,9 @@
         "media/wav-file.cc", "media/tone-generator.cc", "media/resampler.cc",
         "media/tdm-port.cc", "media/engine-wrap-tdm.cc",
         "media/dtmf-inband.cc", "media/engine-wrap-dtmf.cc", "media/rtp-codec.cc",
-        "media/tone-detector.cc", "media/echo-canceller.cc"
+        "media/tone-detector.cc", "media/echo-canceller.cc",
+        "media/rtcp-packet.cc", "media/rtp-receive-stats.cc", "media/rtcp-session.cc",
+        "media/engine-wrap-rtcp.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

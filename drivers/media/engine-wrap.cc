@@ -27,6 +27,7 @@ Napi::Function EngineWrap::Define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::RtpSetRemote>("rtpSetRemote"),
                          InstanceMethod<&EngineWrap::RtpSendDtmf>("rtpSendDtmf"),
                          InstanceMethod<&EngineWrap::RtpStats>("rtpStats"),
+                         InstanceMethod<&EngineWrap::RtcpStats>("rtcpStats"),
                          InstanceMethod<&EngineWrap::CreateTdmPort>("createTdmPort"),
                          InstanceMethod<&EngineWrap::TdmStats>("tdmStats"),
                          InstanceMethod<&EngineWrap::SendDtmf>("sendDtmf"),

@@ -47,6 +47,9 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value RtpSendDtmf(const Napi::CallbackInfo& info);
   Napi::Value RtpStats(const Napi::CallbackInfo& info);
 
+  // engine-wrap-rtcp.cc
+  Napi::Value RtcpStats(const Napi::CallbackInfo& info);
+
   // engine-wrap-dtmf.cc
   Napi::Value SendDtmf(const Napi::CallbackInfo& info);
 

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage, TswError } from '../core/errors.js';
+import type { RtcpStats } from './rtcp-stats.js';
 import type { NativeToneProfile } from './tone-detect.js';
 
 /** One event as the media thread reports it; media-engine.ts turns these into typed events. */
@@ -48,6 +49,8 @@ export interface RtpStats {
   lost: number;
   late: number;
   concealed: number;
+  /** RTCP figures; absent when the port was created with `rtcp: false`. */
+  rtcp?: RtcpStats;
 }
 
 /** Codecs of the RTP port (drivers/media/rtp-codec.h). */
@@ -74,6 +77,7 @@ export interface NativeRtpOptions {
   latch?: boolean;
   remoteIp?: string;
   remotePort?: number;
+  rtcp?: boolean | { intervalMs?: number; cname?: string };
 }
 
 export interface NativeFrameOptions {
@@ -112,6 +116,8 @@ export interface NativeMediaEngine {
   rtpSetRemote(port: number, ip: string, remotePort: number): void;
   rtpSendDtmf(port: number, digits: string, durationMs: number, gapMs: number): void;
   rtpStats(port: number): RtpStats;
+  /** JSON text of the port's RTCP snapshot (see rtcp-stats.ts), or '' when RTCP is off. */
+  rtcpStats(port: number): string;
   /** DTMF from an RTP port (either mode) or an 8 kHz memory port (in-band only). */
   sendDtmf(port: number, digits: string, durationMs: number, gapMs: number, mode: DtmfMode): void;
   /** `handle` comes from the TDM addon's audioHandle(); see src/media/tdm-port.ts. */

@@ -99,6 +99,12 @@ export interface RtpPortOptions {
   /** Symmetric RTP: send to where packets come from (default true). */
   latch?: boolean;
   remote?: { ip: string; port: number };
+  /**
+   * RTCP on the RTP port + 1 (default on): SR/RR with SDES CNAME every `intervalMs` on average
+   * (default 5000, the RFC 3550 §6.2 minimum; lower values are for tests), `cname` (default a
+   * random one). `false` turns it off. Statistics come with `stats().rtcp` and `rtcp` events.
+   */
+  rtcp?: boolean | { intervalMs?: number; cname?: string };
 }
 
 export interface MemoryPortOptions extends FrameOptions {
