@@ -7,3 +7,4 @@ export * from './tone-spec.js';
 export * from './tone-detect.js';
 export * from './tdm-port.js';
 export * from './rtcp-stats.js';
+export * from './media-mixer.js';

@@ -38,6 +38,7 @@ export interface MediaCounters {
   periodMs: number;
   ports: number;
   bridges: number;
+  mixers: number;
 }
 
 /** Counters of one RTP port. */
@@ -126,6 +127,11 @@ export interface NativeMediaEngine {
     options: { detectDtmf?: boolean; slack?: number; maxQueue?: number; maxAhead?: number },
   ): number;
   tdmStats(port: number): TdmPortStats;
+  createMixer(options: NativeFrameOptions): number;
+  mixerAdd(mixer: number, port: number, flags?: { mute?: boolean; deaf?: boolean }): void;
+  mixerRemove(mixer: number, port: number): boolean;
+  mixerSet(mixer: number, port: number, flags: { mute?: boolean; deaf?: boolean }): void;
+  destroyMixer(mixer: number): void;
 }
 
 /** Counters of one TDM port (drivers/media/tdm-port.h). */

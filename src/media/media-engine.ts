@@ -24,6 +24,7 @@ import {
   type RtpCodecName,
 } from './media-addon.js';
 import { translateEvent, type MediaEngineEvents, type MediaEventName } from './media-events.js';
+import { MediaMixer, type MixerOwner } from './media-mixer.js';
 import { MediaPort, MemoryPort, Player, Recorder, RtpPort, type PortOwner } from './media-port.js';
 import { prepareTdmChannel, TdmPort, type TdmAudioSource, type TdmPortOptions } from './tdm-port.js';
 import { toneProfile, type ToneDetection } from './tone-detect.js';
@@ -125,11 +126,19 @@ export interface RecorderOptions extends FrameOptions {
   file: string;
 }
 
-export class MediaEngine extends EventEmitter<MediaEngineEvents> implements PortOwner {
+export interface MixerOptions {
+  /** Rate the mixer sums at (default 8000); members of other rates are resampled. */
+  rate?: number;
+  /** Frame length of every member: 10, 20 (default) or 30 ms. */
+  ptime?: number;
+}
+
+export class MediaEngine extends EventEmitter<MediaEngineEvents> implements PortOwner, MixerOwner {
   readonly native: NativeMediaEngine;
   readonly #options: MediaEngineOptions;
   #state: MediaEngineState = 'idle';
   readonly #ports = new Map<number, MediaPort>();
+  readonly #mixers = new Map<number, MediaMixer>();
   readonly #closing = new Map<number, { uuid: string; resolve: () => void }>();
 
   constructor(options: MediaEngineOptions = {}) {
@@ -179,6 +188,8 @@ export class MediaEngine extends EventEmitter<MediaEngineEvents> implements Port
     this.#transition('closed');
     for (const port of this.#ports.values()) port.markClosed();
     this.#ports.clear();
+    for (const mixer of this.#mixers.values()) mixer.markDestroyed();
+    this.#mixers.clear();
     this.#settleClosing();
   }
 
@@ -253,6 +264,30 @@ export class MediaEngine extends EventEmitter<MediaEngineEvents> implements Port
     this.#own(a);
     this.#own(b);
     this.#call('bridge', () => this.native.bridge(a.id, b.id));
+  }
+
+  /** A mixer for three-way calls and conferences (see media-mixer.ts). */
+  createMixer(options: MixerOptions = {}): MediaMixer {
+    const id = this.#call('create a mixer', () => this.native.createMixer(options));
+    const mixer = new MediaMixer(this, id, options.rate ?? 8000, options.ptime ?? 20);
+    this.#mixers.set(id, mixer);
+    return mixer;
+  }
+
+  /** Open mixers. */
+  get mixers(): ReadonlyMap<number, MediaMixer> {
+    return this.#mixers;
+  }
+
+  /** Used by {@link MediaMixer}. */
+  assertOwnPort(port: MediaPort): void {
+    if (this.#state === 'closed') throw new TswError('TSW_ERR_STATE', 'the media engine is closed');
+    this.#own(port);
+  }
+
+  /** Used by {@link MediaMixer.destroy}. */
+  forgetMixer(mixer: MediaMixer): void {
+    this.#mixers.delete(mixer.id);
   }
 
   /** Undoes the bridge `port` is in; returns false when it was not bridged. */
