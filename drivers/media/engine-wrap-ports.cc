@@ -104,7 +104,7 @@ Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
   return result;
 }
 
-// createMemoryPort({ rate?, ptime?, maxBuffered?, detectDtmf? }) => id
+// createMemoryPort({ rate?, ptime?, maxBuffered?, detectDtmf?, echoCancel?: { tailMs?, nlp? } }) => id
 Napi::Value EngineWrap::CreateMemoryPort(const Napi::CallbackInfo& info) {
   Napi::Object opts = RequireObject(info, 0, "options");
   const int rate = OptionRate(opts);
@@ -115,8 +115,18 @@ Napi::Value EngineWrap::CreateMemoryPort(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(info.Env(), "detectDtmf needs an 8000 Hz memory port");
   }
   std::vector<ToneProfile> tones = OptionToneProfiles(opts, rate);
+  EchoConfig echo;
+  echo.tail_ms = 0;
+  Napi::Value ec = opts.Get("echoCancel");
+  if (!ec.IsUndefined()) {
+    if (!ec.IsObject()) throw Napi::TypeError::New(info.Env(), "echoCancel must be an object");
+    if (rate != 8000) throw Napi::RangeError::New(info.Env(), "echoCancel needs an 8000 Hz port");
+    echo.tail_ms = OptionInt(ec.As<Napi::Object>(), "tailMs", 64, 32, 128);
+    echo.nlp = OptionBool(ec.As<Napi::Object>(), "nlp", true);
+  }
   auto port = std::make_shared<MemoryPort>(next_id_++, rate, ptime, max, detect);
   if (!tones.empty()) port->DetectTones(std::move(tones));
+  if (echo.tail_ms > 0) port->CancelEcho(echo);
   const uint32_t id = Register(std::move(port));
   return Napi::Number::New(info.Env(), id);
 }

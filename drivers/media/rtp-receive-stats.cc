@@ -49,7 +49,9 @@ void RtpReceiveStats::OnPacket(uint32_t ssrc, uint16_t seq, uint32_t timestamp,
   octets_ += payload_size;
   if (!timed) return;
   // §A.8: transit time in timestamp units; only its changes matter, so the clocks' offset does not.
-  const int64_t arrival = arrival_ns * clock_rate_ / 1000000000;
+  // Split into seconds and the rest so that the product cannot overflow.
+  const int64_t arrival = arrival_ns / 1000000000 * clock_rate_ +
+                          arrival_ns % 1000000000 * clock_rate_ / 1000000000;
   const int64_t transit = arrival - static_cast<int64_t>(timestamp);
   if (have_transit_) {
     // The timestamp wraps at 2^32: take the difference modulo 2^32 as a signed value.

@@ -106,6 +106,7 @@ export interface NativeMediaEngine {
       maxBuffered?: number;
       detectDtmf?: boolean;
       detectTones?: NativeToneProfile[];
+      echoCancel?: { tailMs?: number; nlp?: boolean };
     },
   ): number;
   createFilePlayer(options: NativeFrameOptions & { file: string }): number;

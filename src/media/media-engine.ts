@@ -118,6 +118,11 @@ export interface MemoryPortOptions extends FrameOptions {
   detectDtmf?: boolean;
   /** Call-progress tones to report as `tone` events, heard in what is pushed. */
   detectTones?: ToneDetection[];
+  /**
+   * Line echo cancellation of what is pushed against what the port is given (8 kHz ports):
+   * `tailMs` 32..128 (default 64), `nlp` (default true). As on RTP ports.
+   */
+  echoCancel?: { tailMs?: number; nlp?: boolean };
 }
 
 export type PlayerOptions = FrameOptions & ({ file: string } | { tone: string | ToneSpec });
