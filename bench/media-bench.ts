@@ -137,6 +137,20 @@ function rows(r: StepResult): ResultRow[] {
 
 const COMPARE_CALLS = quick ? 50 : 200;
 
+/** Measured first, while the process has not yet allocated and freed memory for other steps. */
+async function rssRow(): Promise<ResultRow> {
+  const rssCalls = quick ? 200 : 500;
+  progress(`RSS of ${rssCalls} bridged calls`);
+  const rss = await measureRssPerCall(rssCalls);
+  return {
+    group: 'memory',
+    metric: 'RSS per bridged call',
+    value: fmt(rss, 1),
+    unit: 'KiB',
+    notes: `engine only, ${rssCalls} idle call pairs (2 RTP legs with RTCP), measured first`,
+  };
+}
+
 async function extraRows(relay: Map<number, StepResult>): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
   progress('added latency through a bridge');
@@ -168,16 +182,6 @@ async function extraRows(relay: Map<number, StepResult>): Promise<ResultRow[]> {
       notes: `${fmt((r.cpuShare * 1e6) / 50 / r.calls, 1)} µs/tick; ${r.calls} calls, ${fmt(r.lateTicks)} late ticks, ${fmt(r.received * 100, 1)}% packets`,
     });
   }
-  const rssCalls = quick ? 100 : 500;
-  progress(`RSS of ${rssCalls} bridged calls`);
-  const rss = await measureRssPerCall(rssCalls);
-  rows.push({
-    group: 'memory',
-    metric: 'RSS per bridged call',
-    value: fmt(rss, 1),
-    unit: 'KiB',
-    notes: `engine only, ${rssCalls} idle call pairs (2 RTP legs with RTCP)`,
-  });
   const missing = rtpengineMissing();
   const ours = relay.get(COMPARE_CALLS);
   if (missing !== undefined || ours === undefined) {
@@ -226,6 +230,7 @@ async function main(): Promise<void> {
   const t0 = nowMs();
   const table: ResultRow[] = [];
   const relay = new Map<number, StepResult>();
+  const memory = await rssRow();
   let sustained = 0;
   // Step 0 is the idle engine: its lateness is what the machine gives any timer thread.
   for (let calls = 0; calls <= MAX_CALLS; calls = calls === 0 ? 50 : calls * 2) {
@@ -245,7 +250,7 @@ async function main(): Promise<void> {
     unit: 'calls',
     notes: `largest step tried up to --max ${MAX_CALLS}`,
   });
-  table.push(...(await extraRows(relay)));
+  table.push(memory, ...(await extraRows(relay)));
   const lines = [
     'typeswitch media benchmark (G.711 RTP <-> RTP bridges, 20 ms ptime, one media thread)',
     ...machineLines(),
