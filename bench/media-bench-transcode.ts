@@ -18,7 +18,11 @@ export interface TranscodeResult {
   received: number; // fraction of expected packets that arrived at the legs
 }
 
-export async function measureTranscode(codec: RtpCodecName, calls: number, seconds: number): Promise<TranscodeResult> {
+export async function measureTranscode(
+  codec: RtpCodecName,
+  calls: number,
+  seconds: number,
+): Promise<TranscodeResult> {
   const dut = new MediaEngine({ rtpPortMin: 20000, rtpPortMax: 29999 });
   const gen = new MediaEngine({ rtpPortMin: 30000, rtpPortMax: 39999, realtimePriority: 0 });
   const legs: RtpPort[] = [];
@@ -37,7 +41,10 @@ export async function measureTranscode(codec: RtpCodecName, calls: number, secon
           remote: { ip: '127.0.0.1', port: leg.localPort },
         });
         const rate = far.rate;
-        const tone = gen.createPlayer(`far-${leg.id}`, { rate, tone: `L=-1;%(1000,0,${400 + (i % 40) * 10})` });
+        const tone = gen.createPlayer(`far-${leg.id}`, {
+          rate,
+          tone: `L=-1;%(1000,0,${400 + (i % 40) * 10})`,
+        });
         gen.bridge(far, tone);
       }
     }

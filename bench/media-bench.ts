@@ -157,8 +157,20 @@ async function extraRows(relay: Map<number, StepResult>): Promise<ResultRow[]> {
   const lat = await measureBridgeLatency(quick ? 200 : 750);
   const latNote = `${fmt(lat.samples)} packets, jitter buffer 2 frames; ${fmt(lat.lostMarks)} unmatched`;
   rows.push(
-    { group: 'bridge latency', metric: 'added latency p50', value: fmt(lat.p50Ms, 1), unit: 'ms', notes: latNote },
-    { group: 'bridge latency', metric: 'added latency p99', value: fmt(lat.p99Ms, 1), unit: 'ms', notes: `max ${fmt(lat.maxMs, 1)} ms` },
+    {
+      group: 'bridge latency',
+      metric: 'added latency p50',
+      value: fmt(lat.p50Ms, 1),
+      unit: 'ms',
+      notes: latNote,
+    },
+    {
+      group: 'bridge latency',
+      metric: 'added latency p99',
+      value: fmt(lat.p99Ms, 1),
+      unit: 'ms',
+      notes: `max ${fmt(lat.maxMs, 1)} ms`,
+    },
   );
   const tcCalls = quick ? 10 : 50;
   const base = relay.get(50);

@@ -54,10 +54,10 @@ class NgClient {
     });
   }
 
-  request(body: Record<string, Ben>): Promise<string> {
+  request(body: Record<string, Ben> & { command: string }): Promise<string> {
     const cookie = `c${this.#next++}`;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`rtpengine did not answer ${String(body.command)}`)), 3000);
+      const timer = setTimeout(() => reject(new Error(`rtpengine did not answer ${body.command}`)), 3000);
       this.#pending.set(cookie, (reply) => {
         clearTimeout(timer);
         resolve(reply);
@@ -126,14 +126,19 @@ export async function measureRtpengine(calls: number, seconds: number): Promise<
         await ng.request({ command: 'ping' });
         break;
       } catch (err) {
-        if (tries > 5) throw new Error(`rtpengine did not start: ${String(err)} ${stderr}`);
+        if (tries > 5) throw new Error(`rtpengine did not start: ${String(err)} ${stderr}`, { cause: err });
       }
     }
     for (let i = 0; i < calls; i++) {
       const a = gen.createRtpPort(`rtpe-${i}-a`);
       const b = gen.createRtpPort(`rtpe-${i}-b`);
       const callId = `bench-${i}`;
-      const offer = await ng.request({ command: 'offer', 'call-id': callId, 'from-tag': 'a', sdp: sdp(a.localPort) });
+      const offer = await ng.request({
+        command: 'offer',
+        'call-id': callId,
+        'from-tag': 'a',
+        sdp: sdp(a.localPort),
+      });
       const answer = await ng.request({
         command: 'answer',
         'call-id': callId,

@@ -91,8 +91,8 @@ Napi::Value EngineWrap::MixerSet(const Napi::CallbackInfo& info) {
   const uint32_t port_id = static_cast<uint32_t>(RequireInt(info, 1, "port id"));
   const MemberFlags flags = OptionFlags(info, 2);
   if (mixer.members.count(port_id) == 0) {
-    throw Napi::Error::New(info.Env(), "port " + std::to_string(port_id) +
-                                           " is not in mixer " + std::to_string(mixer_id));
+    throw Napi::Error::New(info.Env(), "port " + std::to_string(port_id) + " is not in mixer " +
+                                           std::to_string(mixer_id));
   }
   engine_.MixerSet(mixer_id, port_id, flags.mute, flags.deaf);
   return info.Env().Undefined();

@@ -104,7 +104,8 @@ Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
   return result;
 }
 
-// createMemoryPort({ rate?, ptime?, maxBuffered?, detectDtmf?, echoCancel?: { tailMs?, nlp? } }) => id
+// createMemoryPort({ rate?, ptime?, maxBuffered?, detectDtmf?, echoCancel?: { tailMs?, nlp? } }) =>
+// id
 Napi::Value EngineWrap::CreateMemoryPort(const Napi::CallbackInfo& info) {
   Napi::Object opts = RequireObject(info, 0, "options");
   const int rate = OptionRate(opts);

@@ -133,7 +133,7 @@ bool ParseRtcpCompound(const uint8_t* data, size_t size, RtcpCompound* out) {
 }
 
 size_t WriteRtcpCompound(const RtcpCompound& in, uint8_t* out, size_t capacity) {
-  const int blocks = in.block_count < 0                        ? 0
+  const int blocks = in.block_count < 0                          ? 0
                      : in.block_count > RtcpCompound::kMaxBlocks ? RtcpCompound::kMaxBlocks
                                                                  : in.block_count;
   const size_t report =
@@ -155,7 +155,8 @@ size_t WriteRtcpCompound(const RtcpCompound& in, uint8_t* out, size_t capacity) 
     Write32(in.sender.octets, out + at + 16);
     at += kSenderInfo;
   }
-  for (int i = 0; i < blocks; ++i) WriteBlock(in.blocks[i], out + at + static_cast<size_t>(i) * kBlock);
+  for (int i = 0; i < blocks; ++i)
+    WriteBlock(in.blocks[i], out + at + static_cast<size_t>(i) * kBlock);
 
   uint8_t* s = out + report;
   std::memset(s, 0, sdes);

@@ -52,9 +52,8 @@ std::string RtcpSnapshotJson(const RtcpSnapshot& s, const char* event) {
     std::snprintf(remote, sizeof(remote),
                   "{\"fractionLost\":%.6f,\"lost\":%lld,\"jitterMs\":%.3f,\"highestSeq\":%u,"
                   "\"packetsSent\":%llu,\"octetsSent\":%llu,\"reported\":%s,\"sender\":%s}",
-                  s.remote_fraction_lost, static_cast<long long>(s.remote_lost),
-                  s.remote_jitter_ms, s.remote_highest_seq,
-                  static_cast<unsigned long long>(s.remote_packets_sent),
+                  s.remote_fraction_lost, static_cast<long long>(s.remote_lost), s.remote_jitter_ms,
+                  s.remote_highest_seq, static_cast<unsigned long long>(s.remote_packets_sent),
                   static_cast<unsigned long long>(s.remote_octets_sent),
                   s.have_remote_report ? "true" : "false", s.have_remote_sender ? "true" : "false");
   }
@@ -244,9 +243,8 @@ void RtcpSession::SendReport(int64_t now_ns, const sockaddr_in& to, uint32_t por
     c.sender.ntp = NtpFromRealtime(real_ns);
     // The RTP timestamp of the same instant: the last one sent, moved on by the time since.
     c.sender.rtp_timestamp =
-        last_sent_ts_ +
-        static_cast<uint32_t>((now_ns - last_sent_ns_) * static_cast<int64_t>(clock_rate_) /
-                              1000000000);
+        last_sent_ts_ + static_cast<uint32_t>((now_ns - last_sent_ns_) *
+                                              static_cast<int64_t>(clock_rate_) / 1000000000);
     c.sender.packets = static_cast<uint32_t>(live_.packets_sent);
     c.sender.octets = static_cast<uint32_t>(live_.octets_sent);
   }
@@ -265,8 +263,8 @@ void RtcpSession::SendReport(int64_t now_ns, const sockaddr_in& to, uint32_t por
   sent_at_report_[1] = live_.packets_sent;
   const size_t size = WriteRtcpCompound(c, buf_, sizeof(buf_));
   if (size == 0) return;
-  const ssize_t sent = sendto(fd_, buf_, size, MSG_DONTWAIT,
-                              reinterpret_cast<const sockaddr*>(&to), sizeof(to));
+  const ssize_t sent =
+      sendto(fd_, buf_, size, MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to), sizeof(to));
   if (sent < 0) return;
   ++live_.reports_sent;
   Raise(port_id, "sent", events);

@@ -202,8 +202,8 @@ void RtpPort::Poll(int64_t now_ns, EventList& events) {
   if (rtcp_) rtcp_->Poll(now_ns, id(), have_remote_ ? &remote_ : nullptr, events);
 }
 
-void RtpPort::Receive(const uint8_t* data, size_t size, const sockaddr_in& from,
-                      int64_t arrival_ns, EventList& events) {
+void RtpPort::Receive(const uint8_t* data, size_t size, const sockaddr_in& from, int64_t arrival_ns,
+                      EventList& events) {
   RtpView rtp;
   if (!ParseRtp(data, size, &rtp)) {
     counters_.ignored.fetch_add(1, std::memory_order_relaxed);

@@ -27,8 +27,8 @@ int64_t RtpReceiveStats::expected() const {
   return static_cast<int64_t>(extended_max()) - static_cast<int64_t>(base_seq_) + 1;
 }
 
-void RtpReceiveStats::OnPacket(uint32_t ssrc, uint16_t seq, uint32_t timestamp,
-                               size_t payload_size, int64_t arrival_ns, bool timed) {
+void RtpReceiveStats::OnPacket(uint32_t ssrc, uint16_t seq, uint32_t timestamp, size_t payload_size,
+                               int64_t arrival_ns, bool timed) {
   // A new SSRC is a new source (the peer restarted, or another sender latched): start over.
   if (!have_source_ || ssrc != ssrc_) Restart(ssrc, seq);
   const uint16_t udelta = static_cast<uint16_t>(seq - max_seq_);
@@ -50,8 +50,8 @@ void RtpReceiveStats::OnPacket(uint32_t ssrc, uint16_t seq, uint32_t timestamp,
   if (!timed) return;
   // §A.8: transit time in timestamp units; only its changes matter, so the clocks' offset does not.
   // Split into seconds and the rest so that the product cannot overflow.
-  const int64_t arrival = arrival_ns / 1000000000 * clock_rate_ +
-                          arrival_ns % 1000000000 * clock_rate_ / 1000000000;
+  const int64_t arrival =
+      arrival_ns / 1000000000 * clock_rate_ + arrival_ns % 1000000000 * clock_rate_ / 1000000000;
   const int64_t transit = arrival - static_cast<int64_t>(timestamp);
   if (have_transit_) {
     // The timestamp wraps at 2^32: take the difference modulo 2^32 as a signed value.
@@ -68,9 +68,10 @@ void RtpReceiveStats::CloseInterval(RtcpReportBlock* block) {
   const int64_t received_interval =
       static_cast<int64_t>(received_) - static_cast<int64_t>(received_prior_);
   const int64_t lost_interval = expected_interval - received_interval;
-  fraction_ = expected_interval <= 0 || lost_interval <= 0
-                  ? 0
-                  : static_cast<uint8_t>(std::min<int64_t>(255, (lost_interval << 8) / expected_interval));
+  fraction_ =
+      expected_interval <= 0 || lost_interval <= 0
+          ? 0
+          : static_cast<uint8_t>(std::min<int64_t>(255, (lost_interval << 8) / expected_interval));
   expected_prior_ = expected_now;
   received_prior_ = received_;
   block->ssrc = ssrc_;

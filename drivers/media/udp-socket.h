@@ -19,7 +19,7 @@ struct BoundSocket {
   int fd = -1;
   int port = 0;
   int rtcp_fd = -1;  // bound to port + 1 when asked for
-  int error = 0;  // errno when fd < 0
+  int error = 0;     // errno when fd < 0
 };
 
 // Tries even ports from range->cursor onwards (wrapping) until a bind succeeds; with `rtcp`, the

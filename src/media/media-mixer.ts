@@ -73,7 +73,10 @@ export class MediaMixer {
   set(port: MediaPort, options: MixerMemberOptions): void {
     this.#assertOpen();
     this.#native('change a member of', () =>
-      this.owner.native.mixerSet(this.id, port.id, { mute: options.mute ?? false, deaf: options.deaf ?? false }),
+      this.owner.native.mixerSet(this.id, port.id, {
+        mute: options.mute ?? false,
+        deaf: options.deaf ?? false,
+      }),
     );
   }
 
@@ -100,7 +103,8 @@ export class MediaMixer {
     try {
       fn();
     } catch (err) {
-      const code = err instanceof TypeError || err instanceof RangeError ? 'TSW_ERR_API_ARGS' : 'TSW_ERR_STATE';
+      const code =
+        err instanceof TypeError || err instanceof RangeError ? 'TSW_ERR_API_ARGS' : 'TSW_ERR_STATE';
       throw new TswError(code, `cannot ${what} mixer ${this.id}: ${(err as Error).message}`, { cause: err });
     }
   }

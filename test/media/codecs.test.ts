@@ -109,7 +109,8 @@ function align(out: Int16Array, x: Int16Array): number {
   let bestErr = Number.POSITIVE_INFINITY;
   for (let k = 0; k + 3200 <= out.length; k++) {
     let err = 0;
-    for (let i = 0; i < probe.length && err < bestErr; i++) err += ((out[k + 1600 + i] ?? 0) - (probe[i] ?? 0)) ** 2;
+    for (let i = 0; i < probe.length && err < bestErr; i++)
+      err += ((out[k + 1600 + i] ?? 0) - (probe[i] ?? 0)) ** 2;
     if (err < bestErr) {
       bestErr = err;
       best = k;

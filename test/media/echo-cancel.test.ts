@@ -56,7 +56,10 @@ test('a memory port with echoCancel removes at least 25 dB of a 32 ms, 6 dB ERL 
   // far: the far end's speech goes in, and what comes back from the line is pulled from it.
   // line: the 2-wire side; it is given the far end's speech and "hears" the echo.
   const far = engine.createMemoryPort('far', { maxBuffered: n * 2 });
-  const line = engine.createMemoryPort('line', { maxBuffered: n * 2, echoCancel: { tailMs: 64, nlp: false } });
+  const line = engine.createMemoryPort('line', {
+    maxBuffered: n * 2,
+    echoCancel: { tailMs: 64, nlp: false },
+  });
   engine.bridge(far, line);
   far.push(txPcm);
   line.push(echoPcm);

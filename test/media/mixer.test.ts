@@ -33,7 +33,14 @@ function conference(seconds: number) {
 }
 
 /** Asserts that `port`'s output holds the tones in `hears` at the pushed level and not the others. */
-function check(name: string, out: Int16Array, rate: number, from: number, to: number, hears: (keyof typeof TONES)[]) {
+function check(
+  name: string,
+  out: Int16Array,
+  rate: number,
+  from: number,
+  to: number,
+  hears: (keyof typeof TONES)[],
+) {
   for (const [who, freq] of Object.entries(TONES) as [keyof typeof TONES, number][]) {
     const amp = level(out, rate, freq, from, to);
     if (hears.includes(who)) {

@@ -21,7 +21,13 @@ const INTERVAL = { intervalMs: 400 };
  * memA → rtpA → proxy → rtpB → memB, and the same back when `twoWay`; rtpA knows only the proxy,
  * rtpB latches onto it. Returns once the ports exist; the engine is started.
  */
-async function call(opts: { seconds: number; loss?: number; jitterMs?: number; delayMs?: number; twoWay?: boolean }) {
+async function call(opts: {
+  seconds: number;
+  loss?: number;
+  jitterMs?: number;
+  delayMs?: number;
+  twoWay?: boolean;
+}) {
   const engine = new MediaEngine(RANGE);
   engines.push(engine);
   const memA = engine.createMemoryPort('uuid-a');
@@ -70,7 +76,10 @@ test('RTCP loss and jitter match what the impairment proxy injected', async (t) 
   // 40 ms of jitter at 20 ms per packet).
   assert.ok(proxy.dropped.length >= 10, `proxy dropped ${proxy.dropped.length}`);
   assert.equal(b.lost, proxy.lostByReceiver, `B lost ${b.lost}, proxy: ${proxy.lostByReceiver}`);
-  assert.ok(Math.abs(b.lost - proxy.dropped.length) <= 2, `B lost ${b.lost} of ${proxy.dropped.length} dropped`);
+  assert.ok(
+    Math.abs(b.lost - proxy.dropped.length) <= 2,
+    `B lost ${b.lost} of ${proxy.dropped.length} dropped`,
+  );
   assert.equal(b.expected, proxy.expectedByReceiver);
   assert.equal(b.packetsReceived, proxy.forwarded);
   assert.equal(b.sourceCname, 'alice@127.0.0.1');
@@ -133,7 +142,10 @@ test('RTCP measures the round trip through a delaying proxy from LSR and DLSR', 
     assert.ok(s.rttMs !== null, `${name} measured an RTT`);
     assert.ok(s.rttMs >= 2 * delayMs - 2 && s.rttMs <= 2 * delayMs + 20, `${name} RTT ${s.rttMs} ms`);
     assert.equal(s.lost, 0);
-    assert.ok(s.reportsReceived >= 3 && s.reportsSent >= 3, `${name} reports ${s.reportsSent}/${s.reportsReceived}`);
+    assert.ok(
+      s.reportsReceived >= 3 && s.reportsSent >= 3,
+      `${name} reports ${s.reportsSent}/${s.reportsReceived}`,
+    );
     assert.ok(s.remote?.sender, `${name} got an SR from its peer`);
   }
   t.diagnostic(`RTT A ${a.rttMs} ms, B ${b.rttMs} ms for 2 x ${delayMs} ms`);
@@ -145,7 +157,7 @@ test('RTCP measures the round trip through a delaying proxy from LSR and DLSR', 
   engine.close();
 });
 
-test('an RTP port with rtcp: false binds no RTCP socket and reports no RTCP figures', async () => {
+test('an RTP port with rtcp: false binds no RTCP socket and reports no RTCP figures', () => {
   const engine = new MediaEngine(RANGE);
   engines.push(engine);
   const rtp = engine.createRtpPort('uuid-n', { rtcp: false });

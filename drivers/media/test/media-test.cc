@@ -310,7 +310,8 @@ void TestRtcpPacket() {
   RtcpCompound out;
   CHECK(ParseRtcpCompound(buf, n, &out));
   CHECK(out.ssrc == in.ssrc && out.has_sender_info && out.sender.ntp == in.sender.ntp);
-  CHECK(out.sender.rtp_timestamp == 1234 && out.sender.packets == 500 && out.sender.octets == 80000);
+  CHECK(out.sender.rtp_timestamp == 1234 && out.sender.packets == 500 &&
+        out.sender.octets == 80000);
   CHECK(out.block_count == 1 && out.blocks[0].ssrc == 0xaabbccdd);
   CHECK(out.blocks[0].fraction_lost == 12 && out.blocks[0].cumulative_lost == -3);
   CHECK(out.blocks[0].highest_seq == 70000 && out.blocks[0].jitter == 41);
