@@ -12,10 +12,10 @@ say() { printf '[install-deps] %s\n' "$*"; }
 die() { printf '[install-deps] error: %s\n' "$*" >&2; exit 1; }
 
 # Build tools for the native addon, clang-format for the C++ format check,
-# SIP peers and loopback tools for the test suite.
+# SIP peers and loopback tools for the test suite, rtpengine for bench:media's comparison row.
 PACKAGES="build-essential python3 pkg-config clang-format sqlite3 socat sip-tester tmux baresip-core
   pulseaudio pulseaudio-utils libasound2-plugins
-  libspandsp-dev libopus-dev libspeexdsp-dev"
+  libspandsp-dev libopus-dev libspeexdsp-dev rtpengine-daemon"
 
 command -v node >/dev/null 2>&1 || die "Node.js 20 or newer is required (node not found)"
 major=$(node -p 'process.versions.node.split(".")[0]')
