@@ -9,11 +9,19 @@
  * The figures go to stdout as a table; progress goes to stderr. Nothing here passes or fails.
  * Options: `--max N` (default 1600 calls), `--seconds S` measured per step (default 5), `--quick`
  * (steps of 1 s, up to 200 calls).
+ *
+ * Then: added latency through a bridge (p50, p99; media-bench-latency.ts), CPU per call when one
+ * leg is G.722 or Opus (transcoded through the bridge; media-bench-transcode.ts), RSS per bridged
+ * call of the engine alone, and, where rtpengine is installed, the same relay load through
+ * rtpengine in userspace mode with the CPU ratio (rtpengine-relay.ts).
  */
 import { nowMs, progress, sleep } from './measure.js';
 import { fmt, machineLines, renderTable, type ResultRow } from './table.js';
 import { MediaEngine } from '../src/media/media-engine.js';
 import type { RtpPort } from '../src/media/media-port.js';
+import { measureBridgeLatency } from './media-bench-latency.js';
+import { measureRssPerCall, measureTranscode } from './media-bench-transcode.js';
+import { measureRtpengine, rtpengineMissing } from './rtpengine-relay.js';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -127,15 +135,116 @@ function rows(r: StepResult): ResultRow[] {
   return r.calls === 0 ? all.slice(0, 4) : all;
 }
 
+const COMPARE_CALLS = quick ? 50 : 200;
+
+/** Measured first, while the process has not yet allocated and freed memory for other steps. */
+async function rssRow(): Promise<ResultRow> {
+  const rssCalls = quick ? 200 : 500;
+  progress(`RSS of ${rssCalls} bridged calls`);
+  const rss = await measureRssPerCall(rssCalls);
+  return {
+    group: 'memory',
+    metric: 'RSS per bridged call',
+    value: fmt(rss, 1),
+    unit: 'KiB',
+    notes: `engine only, ${rssCalls} idle call pairs (2 RTP legs with RTCP), measured first`,
+  };
+}
+
+async function extraRows(relay: Map<number, StepResult>): Promise<ResultRow[]> {
+  const rows: ResultRow[] = [];
+  progress('added latency through a bridge');
+  const lat = await measureBridgeLatency(quick ? 200 : 750);
+  const latNote = `${fmt(lat.samples)} packets, jitter buffer 2 frames; ${fmt(lat.lostMarks)} unmatched`;
+  rows.push(
+    {
+      group: 'bridge latency',
+      metric: 'added latency p50',
+      value: fmt(lat.p50Ms, 1),
+      unit: 'ms',
+      notes: latNote,
+    },
+    {
+      group: 'bridge latency',
+      metric: 'added latency p99',
+      value: fmt(lat.p99Ms, 1),
+      unit: 'ms',
+      notes: `max ${fmt(lat.maxMs, 1)} ms`,
+    },
+  );
+  const tcCalls = quick ? 10 : 50;
+  const base = relay.get(50);
+  if (base) {
+    rows.push({
+      group: 'transcoding',
+      metric: 'CPU per call PCMU<->PCMU',
+      value: fmt((base.cpuShare * 100) / base.calls, 3),
+      unit: '% core',
+      notes: `no transcoding, from the 50-call step`,
+    });
+  }
+  for (const codec of ['G722', 'OPUS'] as const) {
+    progress(`transcoding PCMU<->${codec}: ${tcCalls} calls`);
+    const r = await measureTranscode(codec, tcCalls, SECONDS);
+    rows.push({
+      group: 'transcoding',
+      metric: `CPU per call PCMU<->${codec}`,
+      value: fmt((r.cpuShare * 100) / r.calls, 3),
+      unit: '% core',
+      notes: `${fmt((r.cpuShare * 1e6) / 50 / r.calls, 1)} µs/tick; ${r.calls} calls, ${fmt(r.lateTicks)} late ticks, ${fmt(r.received * 100, 1)}% packets`,
+    });
+  }
+  const missing = rtpengineMissing();
+  if (missing !== undefined) {
+    rows.push({ group: 'rtpengine', metric: 'relay CPU ratio', value: '-', unit: '', notes: missing });
+    return rows;
+  }
+  // The relay steps may have stopped below the comparison size; measure it then.
+  const ours = relay.get(COMPARE_CALLS) ?? (await runStep(COMPARE_CALLS));
+  progress(`rtpengine userspace relay: ${COMPARE_CALLS} calls`);
+  try {
+    const r = await measureRtpengine(COMPARE_CALLS, SECONDS);
+    rows.push(
+      {
+        group: 'rtpengine',
+        metric: `CPU at ${COMPARE_CALLS} calls`,
+        value: fmt(r.cpuShare * 100, 1),
+        unit: '% core',
+        notes: `userspace (--table=-1), 1 thread; ${fmt(r.received * 100, 1)}% packets`,
+      },
+      {
+        group: 'rtpengine',
+        metric: `typeswitch CPU at ${COMPARE_CALLS} calls`,
+        value: fmt(ours.cpuShare * 100, 1),
+        unit: '% core',
+        notes: 'media thread, same load',
+      },
+      {
+        group: 'rtpengine',
+        metric: 'CPU ratio rtpengine/typeswitch',
+        value: fmt(r.cpuShare / ours.cpuShare, 2),
+        unit: 'x',
+        notes: 'same relay load; typeswitch decodes and re-encodes G.711',
+      },
+    );
+  } catch (err) {
+    rows.push({ group: 'rtpengine', metric: 'relay CPU ratio', value: '-', unit: '', notes: String(err) });
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const t0 = nowMs();
   const table: ResultRow[] = [];
+  const relay = new Map<number, StepResult>();
+  const memory = await rssRow();
   let sustained = 0;
   // Step 0 is the idle engine: its lateness is what the machine gives any timer thread.
   for (let calls = 0; calls <= MAX_CALLS; calls = calls === 0 ? 50 : calls * 2) {
     progress(`${calls} bridged calls: warm-up ${WARMUP_MS} ms, then ${SECONDS} s`);
     const r = await runStep(calls);
     table.push(...rows(r));
+    relay.set(calls, r);
     if (calls === 0) continue;
     if (r.lateTicks === 0) sustained = calls;
     // One late tick can be a hiccup of the machine; stop once the thread is plainly overloaded.
@@ -148,6 +257,7 @@ async function main(): Promise<void> {
     unit: 'calls',
     notes: `largest step tried up to --max ${MAX_CALLS}`,
   });
+  table.push(memory, ...(await extraRows(relay)));
   const lines = [
     'typeswitch media benchmark (G.711 RTP <-> RTP bridges, 20 ms ptime, one media thread)',
     ...machineLines(),

@@ -20,7 +20,9 @@
         "media/tdm-port.cc", "media/engine-wrap-tdm.cc",
         "media/dtmf-inband.cc", "media/engine-wrap-dtmf.cc", "media/rtp-codec.cc",
         "media/tone-detector.cc", "media/echo-canceller.cc",
-        "media/line-detectors.cc"
+        "media/line-detectors.cc",
+        "media/rtcp-packet.cc", "media/rtp-receive-stats.cc", "media/rtcp-session.cc",
+        "media/engine-wrap-rtcp.cc", "media/mixer.cc", "media/engine-wrap-mixer.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

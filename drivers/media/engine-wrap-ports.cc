@@ -12,6 +12,7 @@
 #include "memory-port.h"
 #include "player-port.h"
 #include "recorder-port.h"
+#include "rtcp-args.h"
 #include "rtp-port.h"
 #include "tone-args.h"
 #include "wav-file.h"
@@ -28,7 +29,8 @@ constexpr int kDefaultMemoryBuffer = 48000 * 30;
 // createRtpPort({ ip?, codec?: 'PCMU'|'PCMA'|'G722'|'OPUS', payloadType? (Opus), ptime?,
 // jitterDepth?, jitterMaxDepth?,
 //   jitterAdaptive?, mediaTimeoutMs?, dtmfPayloadType?, latch?, remoteIp?, remotePort?,
-//   detectDtmf?, dtmfMode?: 'rfc4733'|'inband'|'signal' })
+//   detectDtmf?, dtmfMode?: 'rfc4733'|'inband'|'signal',
+//   rtcp?: boolean | { intervalMs?, cname? } })
 //   => { id, port }
 Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -67,12 +69,6 @@ Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
   if (have_remote && (remote_port == 0 || !MakeAddress(remote_ip, remote_port, &remote))) {
     throw Napi::RangeError::New(env, "remoteIp/remotePort must name an IPv4 address and port");
   }
-  const BoundSocket sock = BindRtpSocket(ip, &rtp_range_);
-  if (sock.fd < 0) {
-    throw Napi::Error::New(
-        env, "cannot bind an RTP port on " + ip + " in " + std::to_string(rtp_range_.min) + "-" +
-                 std::to_string(rtp_range_.max) + ": " + std::strerror(sock.error));
-  }
   EchoConfig echo;
   echo.tail_ms = 0;
   Napi::Value ec = opts.Get("echoCancel");
@@ -82,16 +78,25 @@ Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
     echo.tail_ms = OptionInt(ec.As<Napi::Object>(), "tailMs", 64, 32, 128);
     echo.nlp = OptionBool(ec.As<Napi::Object>(), "nlp", true);
   }
+  const RtcpOption rtcp = OptionRtcp(opts);
+  const BoundSocket sock = BindRtpSocket(ip, &rtp_range_, rtcp.enabled);
+  if (sock.fd < 0) {
+    throw Napi::Error::New(
+        env, "cannot bind an RTP port on " + ip + " in " + std::to_string(rtp_range_.min) + "-" +
+                 std::to_string(rtp_range_.max) + ": " + std::strerror(sock.error));
+  }
   std::vector<ToneProfile> tones;
   try {
     tones = OptionToneProfiles(opts, rate);
   } catch (...) {
     close(sock.fd);
+    if (sock.rtcp_fd >= 0) close(sock.rtcp_fd);
     throw;
   }
   auto port = std::make_shared<RtpPort>(next_id_++, sock.fd, sock.port, config);
   if (!tones.empty()) port->DetectTones(std::move(tones));
   if (echo.tail_ms > 0) port->CancelEcho(echo);
+  if (sock.rtcp_fd >= 0) port->EnableRtcp(sock.rtcp_fd, rtcp.config);
   if (have_remote) port->SetRemote(remote);  // not yet shared with the media thread
   const uint32_t id = Register(port);
   Napi::Object result = Napi::Object::New(env);
@@ -102,7 +107,8 @@ Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
   return result;
 }
 
-// createMemoryPort({ rate?, ptime?, maxBuffered?, detectDtmf? }) => id
+// createMemoryPort({ rate?, ptime?, maxBuffered?, detectDtmf?, echoCancel?: { tailMs?, nlp? } }) =>
+// id
 Napi::Value EngineWrap::CreateMemoryPort(const Napi::CallbackInfo& info) {
   Napi::Object opts = RequireObject(info, 0, "options");
   const int rate = OptionRate(opts);
@@ -113,8 +119,18 @@ Napi::Value EngineWrap::CreateMemoryPort(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(info.Env(), "detectDtmf needs an 8000 Hz memory port");
   }
   std::vector<ToneProfile> tones = OptionToneProfiles(opts, rate);
+  EchoConfig echo;
+  echo.tail_ms = 0;
+  Napi::Value ec = opts.Get("echoCancel");
+  if (!ec.IsUndefined()) {
+    if (!ec.IsObject()) throw Napi::TypeError::New(info.Env(), "echoCancel must be an object");
+    if (rate != 8000) throw Napi::RangeError::New(info.Env(), "echoCancel needs an 8000 Hz port");
+    echo.tail_ms = OptionInt(ec.As<Napi::Object>(), "tailMs", 64, 32, 128);
+    echo.nlp = OptionBool(ec.As<Napi::Object>(), "nlp", true);
+  }
   auto port = std::make_shared<MemoryPort>(next_id_++, rate, ptime, max, detect);
   if (!tones.empty()) port->DetectTones(std::move(tones));
+  if (echo.tail_ms > 0) port->CancelEcho(echo);
   const uint32_t id = Register(std::move(port));
   return Napi::Number::New(info.Env(), id);
 }

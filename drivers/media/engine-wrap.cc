@@ -27,6 +27,12 @@ Napi::Function EngineWrap::Define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::RtpSetRemote>("rtpSetRemote"),
                          InstanceMethod<&EngineWrap::RtpSendDtmf>("rtpSendDtmf"),
                          InstanceMethod<&EngineWrap::RtpStats>("rtpStats"),
+                         InstanceMethod<&EngineWrap::RtcpStats>("rtcpStats"),
+                         InstanceMethod<&EngineWrap::CreateMixer>("createMixer"),
+                         InstanceMethod<&EngineWrap::MixerAdd>("mixerAdd"),
+                         InstanceMethod<&EngineWrap::MixerRemove>("mixerRemove"),
+                         InstanceMethod<&EngineWrap::MixerSet>("mixerSet"),
+                         InstanceMethod<&EngineWrap::DestroyMixer>("destroyMixer"),
                          InstanceMethod<&EngineWrap::CreateTdmPort>("createTdmPort"),
                          InstanceMethod<&EngineWrap::TdmStats>("tdmStats"),
                          InstanceMethod<&EngineWrap::TdmSendFsk>("tdmSendFsk"),
@@ -123,6 +129,9 @@ Napi::Value EngineWrap::Destroy(const Napi::CallbackInfo& info) {
   for (uint32_t id : ids) engine_.RemovePort(id);  // runs at once: the engine is stopped
   ports_.clear();
   peers_.clear();
+  for (auto& [id, mixer] : mixers_) engine_.RemoveMixer(id);
+  mixers_.clear();
+  mixed_.clear();
   return info.Env().Undefined();
 }
 
@@ -143,6 +152,7 @@ Napi::Value EngineWrap::Counters(const Napi::CallbackInfo& info) {
   o.Set("periodMs", c.period_ms.load());
   o.Set("ports", c.ports.load());
   o.Set("bridges", c.bridges.load());
+  o.Set("mixers", c.mixers.load());
   return o;
 }
 
@@ -184,6 +194,9 @@ Napi::Value EngineWrap::BridgePorts(const Napi::CallbackInfo& info) {
   if (peers_.count(a->id()) != 0 || peers_.count(b->id()) != 0) {
     throw Napi::Error::New(env, "a port is already bridged; unbridge it first");
   }
+  if (mixed_.count(a->id()) != 0 || mixed_.count(b->id()) != 0) {
+    throw Napi::Error::New(env, "a port is in a mixer; remove it from the mixer first");
+  }
   if (a->ptime_ms() != b->ptime_ms()) {
     throw Napi::Error::New(env, "bridged ports must have the same ptime (" +
                                     std::to_string(a->ptime_ms()) + " ms vs " +
@@ -209,6 +222,11 @@ Napi::Value EngineWrap::ClosePort(const Napi::CallbackInfo& info) {
   const uint32_t id = static_cast<uint32_t>(RequireInt(info, 0, "port id"));
   if (ports_.count(id) == 0) return Napi::Boolean::New(info.Env(), true);
   Unpair(id);
+  auto mixed = mixed_.find(id);
+  if (mixed != mixed_.end()) {
+    mixers_[mixed->second].members.erase(id);  // the engine drops it with the port
+    mixed_.erase(mixed);
+  }
   engine_.RemovePort(id);
   if (!engine_.running()) {
     ports_.erase(id);

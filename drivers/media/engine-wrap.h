@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "media-engine.h"
 #include "udp-socket.h"
@@ -48,6 +49,16 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value RtpStats(const Napi::CallbackInfo& info);
   Napi::Value RtpSetCodec(const Napi::CallbackInfo& info);
 
+  // engine-wrap-mixer.cc
+  Napi::Value CreateMixer(const Napi::CallbackInfo& info);
+  Napi::Value MixerAdd(const Napi::CallbackInfo& info);
+  Napi::Value MixerRemove(const Napi::CallbackInfo& info);
+  Napi::Value MixerSet(const Napi::CallbackInfo& info);
+  Napi::Value DestroyMixer(const Napi::CallbackInfo& info);
+
+  // engine-wrap-rtcp.cc
+  Napi::Value RtcpStats(const Napi::CallbackInfo& info);
+
   // engine-wrap-dtmf.cc
   Napi::Value SendDtmf(const Napi::CallbackInfo& info);
   Napi::Value RtpInjectDtmf(const Napi::CallbackInfo& info);
@@ -56,6 +67,13 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value CreateTdmPort(const Napi::CallbackInfo& info);
   Napi::Value TdmStats(const Napi::CallbackInfo& info);
   Napi::Value TdmSendFsk(const Napi::CallbackInfo& info);
+
+  struct MixerRecord {
+    int rate = 8000;
+    int ptime = 20;
+    std::unordered_set<uint32_t> members;
+  };
+  MixerRecord& LookupMixer(const Napi::CallbackInfo& info, size_t index);
 
   uint32_t Register(std::shared_ptr<Port> port);
   std::shared_ptr<Port> Lookup(const Napi::CallbackInfo& info, size_t index);
@@ -73,6 +91,10 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   // The JS thread's references, and who is bridged with whom (both ways).
   std::unordered_map<uint32_t, std::shared_ptr<Port>> ports_;
   std::unordered_map<uint32_t, uint32_t> peers_;
+  // Mixers by id, and which mixer each mixed port is in.
+  uint32_t next_mixer_id_ = 1;
+  std::unordered_map<uint32_t, MixerRecord> mixers_;
+  std::unordered_map<uint32_t, uint32_t> mixed_;
 };
 
 }  // namespace tsw::media

@@ -102,6 +102,7 @@ void MediaEngine::RemovePort(uint32_t id) {
                                    return true;
                                  }),
                   bridges.end());
+    for (auto& mixer : engine.mixers_) mixer->Remove(id);
     engine.ports_.erase(it);
     engine.RebuildPortList();
     MediaEvent ev;
@@ -137,6 +138,54 @@ void MediaEngine::RemoveBridge(uint32_t port_id) {
     }
     engine.counters_.bridges = static_cast<uint32_t>(bridges.size());
   });
+}
+
+void MediaEngine::AddMixer(std::shared_ptr<Mixer> mixer) {
+  Post([mixer = std::move(mixer)](MediaEngine& engine, EventList&) {
+    engine.mixers_.push_back(mixer);
+    engine.counters_.mixers = static_cast<uint32_t>(engine.mixers_.size());
+  });
+}
+
+void MediaEngine::RemoveMixer(uint32_t mixer_id) {
+  Post([mixer_id](MediaEngine& engine, EventList&) {
+    auto& mixers = engine.mixers_;
+    for (auto it = mixers.begin(); it != mixers.end(); ++it) {
+      if ((*it)->id() != mixer_id) continue;
+      (*it)->Clear();
+      mixers.erase(it);
+      break;
+    }
+    engine.counters_.mixers = static_cast<uint32_t>(mixers.size());
+  });
+}
+
+void MediaEngine::MixerJoin(uint32_t mixer_id, uint32_t port_id, bool mute, bool deaf) {
+  Post([=](MediaEngine& engine, EventList&) {
+    Mixer* mixer = engine.FindMixer(mixer_id);
+    auto it = engine.ports_.find(port_id);
+    if (mixer == nullptr || it == engine.ports_.end() || it->second->bridged) return;
+    mixer->Add(it->second, mute, deaf);
+  });
+}
+
+void MediaEngine::MixerLeave(uint32_t mixer_id, uint32_t port_id) {
+  Post([=](MediaEngine& engine, EventList&) {
+    if (Mixer* mixer = engine.FindMixer(mixer_id)) mixer->Remove(port_id);
+  });
+}
+
+void MediaEngine::MixerSet(uint32_t mixer_id, uint32_t port_id, bool mute, bool deaf) {
+  Post([=](MediaEngine& engine, EventList&) {
+    if (Mixer* mixer = engine.FindMixer(mixer_id)) mixer->Set(port_id, mute, deaf);
+  });
+}
+
+Mixer* MediaEngine::FindMixer(uint32_t id) {
+  for (auto& mixer : mixers_) {
+    if (mixer->id() == id) return mixer.get();
+  }
+  return nullptr;
 }
 
 Port* MediaEngine::FindPort(uint32_t id) {
@@ -184,6 +233,7 @@ void MediaEngine::Tick(int64_t scheduled_ns, EventList& events) {
   for (auto& bridge : bridges_) {
     if (bridge->a()->due) bridge->Run(events);
   }
+  for (auto& mixer : mixers_) mixer->Run(events);
   for (Port* port : port_list_) {
     if (port->due && !port->bridged) port->Idle(events);
   }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bridge.h"
+#include "mixer.h"
 #include "port.h"
 
 namespace tsw::media {
@@ -33,6 +34,7 @@ struct EngineCounters {
   std::atomic<uint32_t> period_ms{20};
   std::atomic<uint32_t> ports{0};
   std::atomic<uint32_t> bridges{0};
+  std::atomic<uint32_t> mixers{0};
 };
 
 class MediaEngine {
@@ -63,6 +65,12 @@ class MediaEngine {
   void RemovePort(uint32_t id);  // raises "port-closed" once the media thread has let go
   void AddBridge(uint32_t a, uint32_t b);
   void RemoveBridge(uint32_t port_id);
+  // Mixers (see mixer.h). MixerJoin expects a port that is neither bridged nor mixed.
+  void AddMixer(std::shared_ptr<Mixer> mixer);
+  void RemoveMixer(uint32_t mixer_id);
+  void MixerJoin(uint32_t mixer_id, uint32_t port_id, bool mute, bool deaf);
+  void MixerLeave(uint32_t mixer_id, uint32_t port_id);
+  void MixerSet(uint32_t mixer_id, uint32_t port_id, bool mute, bool deaf);
 
   const EngineCounters& counters() const { return counters_; }
   // Zeroes the peak counters (any thread; a peak racing with the reset may survive it).
@@ -73,6 +81,7 @@ class MediaEngine {
 
   // For commands (media thread, or caller thread when stopped).
   Port* FindPort(uint32_t id);
+  Mixer* FindMixer(uint32_t id);
 
  private:
   void Run();
@@ -92,6 +101,7 @@ class MediaEngine {
   std::unordered_map<uint32_t, std::shared_ptr<Port>> ports_;
   std::vector<Port*> port_list_;
   std::vector<std::unique_ptr<Bridge>> bridges_;
+  std::vector<std::shared_ptr<Mixer>> mixers_;
   int64_t period_ns_ = 20000000;
   int64_t scheduled_ns_ = 0;
   EngineCounters counters_;

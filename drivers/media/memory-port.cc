@@ -29,6 +29,8 @@ void MemoryPort::Idle(EventList& events) {
 
 bool MemoryPort::ReadFrame(int16_t* out, EventList& events) {
   const bool got = TakeFrame(out);
+  if (echo_ && got) echo_->Clean(out, frame_samples());
+  if (echo_ && !got) echo_->Skip(frame_samples());
   DetectTonesInto(tone_rx_.get(), id(), got ? out : nullptr, frame_samples(), &tones_, events);
   if (!inband_rx_) return got;
   notes_.clear();
@@ -66,6 +68,7 @@ void MemoryPort::WriteFrame(const int16_t* in, EventList& /*events*/) {
     in = scratch_.data();  // the digit replaces the audio
     if (inband_rx_) inband_rx_->Suppress(static_cast<int>(n) + 800);
   }
+  if (echo_) echo_->Sent(in, n);
   std::lock_guard<std::mutex> lock(mu_);
   for (size_t i = 0; i < n; ++i) received_.push_back(in != nullptr ? in[i] : 0);
   while (received_.size() > max_buffered_) received_.pop_front();

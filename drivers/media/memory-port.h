@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dtmf-inband.h"
+#include "echo-canceller.h"
 #include "tone-detector.h"
 
 #include "port.h"
@@ -34,6 +35,10 @@ class MemoryPort : public Port {
   void DetectTones(std::vector<ToneProfile> profiles) {
     tone_rx_ = std::make_unique<ToneDetector>(std::move(profiles), rate());
   }
+  // Line echo cancellation of what JS pushes against what the port is given (8 kHz ports, e.g. a
+  // sound device whose speaker leaks into its microphone); call before the port is handed to the
+  // engine.
+  void CancelEcho(EchoConfig config) { echo_ = std::make_unique<LineEchoCanceller>(config); }
   // Media thread only (through an engine command).
   void QueueDtmf(const std::string& digits, int duration_ms, int gap_ms);
 
@@ -53,6 +58,7 @@ class MemoryPort : public Port {
   // Media thread only.
   std::unique_ptr<InbandDtmfDetector> inband_rx_;
   std::unique_ptr<ToneDetector> tone_rx_;
+  std::unique_ptr<LineEchoCanceller> echo_;
   std::vector<std::string> tones_;
   InbandDtmfSender inband_tx_;
   std::vector<DigitNote> notes_;

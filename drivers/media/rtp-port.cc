@@ -2,6 +2,7 @@
 
 #include <spandsp.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,6 +19,21 @@ namespace {
 // Datagrams read per tick at most, so that a flood cannot hold the media thread.
 constexpr int kMaxReadsPerPoll = 64;
 constexpr size_t kMaxFrame = 1440;  // samples: 30 ms at 48 kHz
+
+// The kernel's receive timestamp (SO_TIMESTAMPNS, CLOCK_REALTIME), or now when there is none.
+int64_t ArrivalNs(const msghdr& msg) {
+  for (const cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+       c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), const_cast<cmsghdr*>(c))) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      timespec ts;
+      std::memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+      return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+    }
+  }
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
 
 std::string CodecName(const RtpPortConfig& config) {
   if (!config.codec.empty()) return config.codec;
@@ -56,6 +72,15 @@ RtpPort::RtpPort(uint32_t id, int fd, int local_port, const RtpPortConfig& confi
 RtpPort::~RtpPort() {
   if (plc_ != nullptr) plc_free(plc_);
   if (fd_ >= 0) close(fd_);
+}
+
+void RtpPort::EnableRtcp(int rtcp_fd, RtcpConfig config) {
+  // Kernel receive timestamps for the interarrival jitter: the media thread reads the socket only
+  // once per tick, which would quantise arrival times to the tick.
+  const int on = 1;
+  setsockopt(fd_, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
+  rtcp_ = std::make_unique<RtcpSession>(rtcp_fd, local_port_ + 1, ssrc_, codec_->clock_rate(),
+                                        std::move(config));
 }
 
 void RtpPort::SetRemote(const sockaddr_in& remote) {
@@ -188,6 +213,7 @@ void RtpPort::Poll(int64_t now_ns, EventList& events) {
   mmsghdr msgs[kRecvBatch];
   iovec iov[kRecvBatch];
   sockaddr_in from[kRecvBatch];
+  alignas(cmsghdr) char control[kRecvBatch][CMSG_SPACE(sizeof(timespec))];
   for (int round = 0; round < kMaxReadsPerPoll / kRecvBatch; ++round) {
     for (int i = 0; i < kRecvBatch; ++i) {
       iov[i].iov_base = recv_buf_[i];
@@ -197,6 +223,8 @@ void RtpPort::Poll(int64_t now_ns, EventList& events) {
       msgs[i].msg_hdr.msg_iovlen = 1;
       msgs[i].msg_hdr.msg_name = &from[i];
       msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+      msgs[i].msg_hdr.msg_control = control[i];
+      msgs[i].msg_hdr.msg_controllen = sizeof(control[i]);
       msgs[i].msg_len = 0;
     }
     // On error (EAGAIN, or an ICMP error queued on the socket) try again next tick.
@@ -204,7 +232,10 @@ void RtpPort::Poll(int64_t now_ns, EventList& events) {
     if (n <= 0) break;
     last_rx_ns_ = now_ns;
     timed_out_ = false;
-    for (int i = 0; i < n; ++i) Receive(recv_buf_[i], msgs[i].msg_len, from[i], events);
+    for (int i = 0; i < n; ++i) {
+      const int64_t arrival = rtcp_ ? ArrivalNs(msgs[i].msg_hdr) : 0;
+      Receive(recv_buf_[i], msgs[i].msg_len, from[i], arrival, events);
+    }
     if (n < kRecvBatch) break;
   }
   if (config_.media_timeout_ms > 0 && !timed_out_ &&
@@ -216,9 +247,10 @@ void RtpPort::Poll(int64_t now_ns, EventList& events) {
     ev.value = config_.media_timeout_ms;
     events.push_back(std::move(ev));
   }
+  if (rtcp_) rtcp_->Poll(now_ns, id(), have_remote_ ? &remote_ : nullptr, events);
 }
 
-void RtpPort::Receive(const uint8_t* data, size_t size, const sockaddr_in& from,
+void RtpPort::Receive(const uint8_t* data, size_t size, const sockaddr_in& from, int64_t arrival_ns,
                       EventList& events) {
   RtpView rtp;
   if (!ParseRtp(data, size, &rtp)) {
@@ -237,6 +269,11 @@ void RtpPort::Receive(const uint8_t* data, size_t size, const sockaddr_in& from,
     events.push_back(std::move(ev));
   }
   const int pt = rtp.header.payload_type;
+  if (rtcp_ && (pt == config_.dtmf_payload_type || pt == codec_->payload_type())) {
+    // Events share the sequence numbers but repeat their start timestamp: counted, not timed.
+    rtcp_->OnRtpReceived(rtp.header.ssrc, rtp.header.seq, rtp.header.timestamp, rtp.payload_size,
+                         arrival_ns, pt == codec_->payload_type());
+  }
   if (pt == config_.dtmf_payload_type) {
     TelephoneEvent te;
     if (!ParseTelephoneEvent(rtp.payload, rtp.payload_size, &te)) return;
@@ -300,6 +337,7 @@ void RtpPort::SendPacket(const RtpHeader& header, const uint8_t* payload, size_t
     counters_.send_errors.fetch_add(1, std::memory_order_relaxed);
   } else {
     counters_.packets_out.fetch_add(1, std::memory_order_relaxed);
+    if (rtcp_) rtcp_->OnRtpSent(header.timestamp, size);
   }
 }
 

@@ -19,6 +19,7 @@
 #include "g711.h"
 #include "jitter-buffer.h"
 #include "port.h"
+#include "rtcp-session.h"
 #include "rtp-codec.h"
 #include "tone-detector.h"
 
@@ -94,12 +95,17 @@ class RtpPort : public Port {
     tone_rx_ = std::make_unique<ToneDetector>(std::move(profiles), rate());
   }
   bool SendsDtmfInband() const override { return config_.dtmf_inband; }
+  // RTCP on `rtcp_fd` (bound to local_port() + 1; see rtcp-session.h); call before the port is
+  // handed to the engine. The session's Snapshot() may then be read from any thread.
+  void EnableRtcp(int rtcp_fd, RtcpConfig config);
+  const RtcpSession* rtcp() const { return rtcp_.get(); }
 
   int local_port() const { return local_port_; }
   const RtpCounters& counters() const { return counters_; }
 
  private:
-  void Receive(const uint8_t* data, size_t size, const sockaddr_in& from, EventList& events);
+  void Receive(const uint8_t* data, size_t size, const sockaddr_in& from, int64_t arrival_ns,
+               EventList& events);
   void SendPacket(const RtpHeader& header, const uint8_t* payload, size_t size);
   bool SendDtmfFrame();
   bool DecodeFrame(int16_t* out);
@@ -128,6 +134,7 @@ class RtpPort : public Port {
   std::unique_ptr<InbandDtmfDetector> inband_rx_;
   std::unique_ptr<ToneDetector> tone_rx_;
   std::unique_ptr<LineEchoCanceller> echo_;
+  std::unique_ptr<RtcpSession> rtcp_;
   std::vector<std::string> tones_;
   InbandDtmfSender inband_tx_;
   std::vector<DigitNote> notes_;

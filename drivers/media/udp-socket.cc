@@ -22,7 +22,25 @@ std::string FormatAddress(const sockaddr_in& addr) {
   return std::string(text) + ":" + std::to_string(ntohs(addr.sin_port));
 }
 
-BoundSocket BindRtpSocket(const std::string& ip, PortRange* range) {
+namespace {
+
+int NewSocket() { return socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0); }
+
+// Binds a fresh socket to ip:port; the fd, or -1 with errno set.
+int BindOne(sockaddr_in addr, int port) {
+  const int fd = NewSocket();
+  if (fd < 0) return -1;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) return fd;
+  const int err = errno;
+  close(fd);
+  errno = err;
+  return -1;
+}
+
+}  // namespace
+
+BoundSocket BindRtpSocket(const std::string& ip, PortRange* range, bool rtcp) {
   BoundSocket result;
   sockaddr_in addr;
   if (!MakeAddress(ip, 0, &addr)) {
@@ -39,16 +57,21 @@ BoundSocket BindRtpSocket(const std::string& ip, PortRange* range) {
   int start = range->cursor;
   if (start < first || start > last) start = first;
   start = first + ((start - first) / 2) * 2;
-  const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    result.error = errno;
-    return result;
-  }
   result.error = EADDRINUSE;
   for (int i = 0; i < slots; ++i) {
     const int port = first + ((start - first) / 2 + i) % slots * 2;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    if (rtcp && port + 1 > 65535) continue;
+    int fd = BindOne(addr, port);
+    if (fd >= 0 && rtcp) {
+      result.rtcp_fd = BindOne(addr, port + 1);
+      if (result.rtcp_fd < 0) {
+        const int err = errno;
+        close(fd);
+        fd = -1;
+        errno = err;
+      }
+    }
+    if (fd >= 0) {
       result.fd = fd;
       result.port = port;
       result.error = 0;
@@ -60,7 +83,6 @@ BoundSocket BindRtpSocket(const std::string& ip, PortRange* range) {
       break;
     }
   }
-  close(fd);
   return result;
 }
 

@@ -1,5 +1,5 @@
 // Non-blocking IPv4 UDP sockets for RTP, bound to an even port from a configured range (RFC 3550
-// §11: RTP on an even port, RTCP on the next odd one, which a later cut will open).
+// §11: RTP on an even port, RTCP on the next odd one).
 #ifndef TSW_MEDIA_UDP_SOCKET_H_
 #define TSW_MEDIA_UDP_SOCKET_H_
 
@@ -18,11 +18,13 @@ struct PortRange {
 struct BoundSocket {
   int fd = -1;
   int port = 0;
-  int error = 0;  // errno when fd < 0
+  int rtcp_fd = -1;  // bound to port + 1 when asked for
+  int error = 0;     // errno when fd < 0
 };
 
-// Tries even ports from range->cursor onwards (wrapping) until a bind succeeds.
-BoundSocket BindRtpSocket(const std::string& ip, PortRange* range);
+// Tries even ports from range->cursor onwards (wrapping) until a bind succeeds; with `rtcp`, the
+// next odd port must bind too (and the pair is skipped when it does not).
+BoundSocket BindRtpSocket(const std::string& ip, PortRange* range, bool rtcp = false);
 
 // Parses a dotted IPv4 address and port into `out`; false when the address is not IPv4.
 bool MakeAddress(const std::string& ip, int port, sockaddr_in* out);

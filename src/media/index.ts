@@ -6,3 +6,5 @@ export * from './media-port.js';
 export * from './tone-spec.js';
 export * from './tone-detect.js';
 export * from './tdm-port.js';
+export * from './rtcp-stats.js';
+export * from './media-mixer.js';

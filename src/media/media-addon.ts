@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage, TswError } from '../core/errors.js';
+import type { RtcpStats } from './rtcp-stats.js';
 import type { NativeToneProfile } from './tone-detect.js';
 
 /** One event as the media thread reports it; media-engine.ts turns these into typed events. */
@@ -37,6 +38,7 @@ export interface MediaCounters {
   periodMs: number;
   ports: number;
   bridges: number;
+  mixers: number;
 }
 
 /** Counters of one RTP port. */
@@ -48,6 +50,8 @@ export interface RtpStats {
   lost: number;
   late: number;
   concealed: number;
+  /** RTCP figures; absent when the port was created with `rtcp: false`. */
+  rtcp?: RtcpStats;
 }
 
 /** Codecs of the RTP port (drivers/media/rtp-codec.h). */
@@ -78,6 +82,7 @@ export interface NativeRtpOptions {
   latch?: boolean;
   remoteIp?: string;
   remotePort?: number;
+  rtcp?: boolean | { intervalMs?: number; cname?: string };
 }
 
 export interface NativeFrameOptions {
@@ -105,6 +110,7 @@ export interface NativeMediaEngine {
       maxBuffered?: number;
       detectDtmf?: boolean;
       detectTones?: NativeToneProfile[];
+      echoCancel?: { tailMs?: number; nlp?: boolean };
     },
   ): number;
   createFilePlayer(options: NativeFrameOptions & { file: string }): number;
@@ -120,12 +126,19 @@ export interface NativeMediaEngine {
   rtpSetCodec(port: number, codec: RtpCodecName, payloadType: number): number;
   /** A digit received by signalling: passed to the bridge peer as if the port had heard it. */
   rtpInjectDtmf(port: number, digit: string, durationMs: number): void;
+  /** JSON text of the port's RTCP snapshot (see rtcp-stats.ts), or '' when RTCP is off. */
+  rtcpStats(port: number): string;
   /** DTMF from an RTP port (any mode) or an 8 kHz memory port (in-band only). */
   sendDtmf(port: number, digits: string, durationMs: number, gapMs: number, mode: DtmfMode): void;
   /** `handle` comes from the TDM addon's audioHandle(); see src/media/tdm-port.ts. */
   createTdmPort(handle: unknown, options: NativeTdmPortOptions): number;
   tdmStats(port: number): TdmPortStats;
   tdmSendFsk(port: number, standard: 'bell202' | 'v23', message: Uint8Array, delayMs: number): void;
+  createMixer(options: NativeFrameOptions): number;
+  mixerAdd(mixer: number, port: number, flags?: { mute?: boolean; deaf?: boolean }): void;
+  mixerRemove(mixer: number, port: number): boolean;
+  mixerSet(mixer: number, port: number, flags: { mute?: boolean; deaf?: boolean }): void;
+  destroyMixer(mixer: number): void;
 }
 
 /** Counters of one TDM port (drivers/media/tdm-port.h). */

@@ -24,6 +24,7 @@ import {
   type RtpCodecName,
 } from './media-addon.js';
 import { translateEvent, type MediaEngineEvents, type MediaEventName } from './media-events.js';
+import { MediaMixer, type MixerOwner } from './media-mixer.js';
 import { MediaPort, MemoryPort, Player, Recorder, RtpPort, type PortOwner } from './media-port.js';
 import {
   nativeTdmOptions,
@@ -106,6 +107,12 @@ export interface RtpPortOptions {
   /** Symmetric RTP: send to where packets come from (default true). */
   latch?: boolean;
   remote?: { ip: string; port: number };
+  /**
+   * RTCP on the RTP port + 1 (default on): SR/RR with SDES CNAME every `intervalMs` on average
+   * (default 5000, the RFC 3550 §6.2 minimum; lower values are for tests), `cname` (default a
+   * random one). `false` turns it off. Statistics come with `stats().rtcp` and `rtcp` events.
+   */
+  rtcp?: boolean | { intervalMs?: number; cname?: string };
 }
 
 export interface MemoryPortOptions extends FrameOptions {
@@ -118,6 +125,11 @@ export interface MemoryPortOptions extends FrameOptions {
   detectDtmf?: boolean;
   /** Call-progress tones to report as `tone` events, heard in what is pushed. */
   detectTones?: ToneDetection[];
+  /**
+   * Line echo cancellation of what is pushed against what the port is given (8 kHz ports):
+   * `tailMs` 32..128 (default 64), `nlp` (default true). As on RTP ports.
+   */
+  echoCancel?: { tailMs?: number; nlp?: boolean };
 }
 
 export type PlayerOptions = FrameOptions & ({ file: string } | { tone: string | ToneSpec });
@@ -126,11 +138,19 @@ export interface RecorderOptions extends FrameOptions {
   file: string;
 }
 
-export class MediaEngine extends EventEmitter<MediaEngineEvents> implements PortOwner {
+export interface MixerOptions {
+  /** Rate the mixer sums at (default 8000); members of other rates are resampled. */
+  rate?: number;
+  /** Frame length of every member: 10, 20 (default) or 30 ms. */
+  ptime?: number;
+}
+
+export class MediaEngine extends EventEmitter<MediaEngineEvents> implements PortOwner, MixerOwner {
   readonly native: NativeMediaEngine;
   readonly #options: MediaEngineOptions;
   #state: MediaEngineState = 'idle';
   readonly #ports = new Map<number, MediaPort>();
+  readonly #mixers = new Map<number, MediaMixer>();
   readonly #closing = new Map<number, { uuid: string; resolve: () => void }>();
 
   constructor(options: MediaEngineOptions = {}) {
@@ -180,6 +200,8 @@ export class MediaEngine extends EventEmitter<MediaEngineEvents> implements Port
     this.#transition('closed');
     for (const port of this.#ports.values()) port.markClosed();
     this.#ports.clear();
+    for (const mixer of this.#mixers.values()) mixer.markDestroyed();
+    this.#mixers.clear();
     this.#settleClosing();
   }
 
@@ -267,6 +289,30 @@ export class MediaEngine extends EventEmitter<MediaEngineEvents> implements Port
     this.#own(a);
     this.#own(b);
     this.#call('bridge', () => this.native.bridge(a.id, b.id));
+  }
+
+  /** A mixer for three-way calls and conferences (see media-mixer.ts). */
+  createMixer(options: MixerOptions = {}): MediaMixer {
+    const id = this.#call('create a mixer', () => this.native.createMixer(options));
+    const mixer = new MediaMixer(this, id, options.rate ?? 8000, options.ptime ?? 20);
+    this.#mixers.set(id, mixer);
+    return mixer;
+  }
+
+  /** Open mixers. */
+  get mixers(): ReadonlyMap<number, MediaMixer> {
+    return this.#mixers;
+  }
+
+  /** Used by {@link MediaMixer}. */
+  assertOwnPort(port: MediaPort): void {
+    if (this.#state === 'closed') throw new TswError('TSW_ERR_STATE', 'the media engine is closed');
+    this.#own(port);
+  }
+
+  /** Used by {@link MediaMixer.destroy}. */
+  forgetMixer(mixer: MediaMixer): void {
+    this.#mixers.delete(mixer.id);
   }
 
   /** Undoes the bridge `port` is in; returns false when it was not bridged. */

@@ -4,6 +4,7 @@
  * channel that owns the port (`uuid`, given when the port was created).
  */
 import type { RawMediaEvent } from './media-addon.js';
+import type { RtcpEventStats } from './rtcp-stats.js';
 
 export interface PortEventBase {
   /** UUID of the channel that owns the port. */
@@ -42,6 +43,11 @@ export interface CallerIdEvent extends PortEventBase {
   standard: 'bell202' | 'v23';
 }
 
+/** An RTP port sent or received an RTCP report (RFC 3550 §6.4). */
+export interface RtcpEvent extends PortEventBase {
+  stats: RtcpEventStats;
+}
+
 export interface RecordErrorEvent extends PortEventBase {
   message: string;
 }
@@ -67,6 +73,8 @@ export interface MediaEngineEvents {
   'media-timeout': [MediaTimeoutEvent];
   /** Symmetric RTP: the port now answers to the address packets come from. */
   'rtp-latched': [RtpLatchedEvent];
+  /** An RTP port sent or received an RTCP report; carries its statistics after it. */
+  rtcp: [RtcpEvent];
   /** A recorder could not write its file; it keeps running without recording. */
   'record-error': [RecordErrorEvent];
   /** The media thread has released the port. */
@@ -108,6 +116,8 @@ export function translateEvent(
       return { name: 'media-timeout', payload: { ...base, timeoutMs: raw.value ?? 0 } };
     case 'rtp-latched':
       return { name: 'rtp-latched', payload: { ...base, remote: raw.detail ?? '' } };
+    case 'rtcp':
+      return { name: 'rtcp', payload: { ...base, stats: JSON.parse(raw.detail ?? '{}') as RtcpEventStats } };
     case 'record-error':
       return { name: 'record-error', payload: { ...base, message: raw.detail ?? '' } };
     case 'port-closed':

@@ -5,6 +5,7 @@
  */
 import { TswError } from '../core/errors.js';
 import type { DtmfMode, NativeMediaEngine, RtpCodecName, RtpStats } from './media-addon.js';
+import { parseRtcpStats } from './rtcp-stats.js';
 
 export type PortKind = 'rtp' | 'memory' | 'player' | 'recorder' | 'tdm';
 
@@ -146,9 +147,12 @@ export class RtpPort extends MediaPort {
     this.owner.native.sendDtmf(this.id, digits, durationMs, gapMs, mode);
   }
 
+  /** Packet counters, and the RTCP figures (loss, jitter, RTT) unless RTCP is off. */
   stats(): RtpStats {
     this.assertOpen();
-    return this.owner.native.rtpStats(this.id);
+    const stats = this.owner.native.rtpStats(this.id);
+    const rtcp = parseRtcpStats(this.owner.native.rtcpStats(this.id));
+    return rtcp ? { ...stats, rtcp } : stats;
   }
 }
 

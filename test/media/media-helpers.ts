@@ -137,3 +137,52 @@ export function dtmfTones(digits: string, durationMs: number, gapMs: number, rat
   });
   return out;
 }
+
+/** Seeded Gaussian noise (mulberry32 + Box-Muller). */
+function gaussian(seed: number): () => number {
+  let s = seed >>> 0;
+  const uniform = (): number => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
+  };
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+/**
+ * Pseudo-speech as echo-test.cc makes it: noise through resonators at 500, 1500 and 2500 Hz with a
+ * 4 Hz syllable envelope, peak 12000.
+ */
+export function pseudoSpeech(n: number): Float64Array {
+  const noise = gaussian(7);
+  const res = [
+    [500, 80, 1],
+    [1500, 120, 0.6],
+    [2500, 160, 0.4],
+  ].map(([f, bw, g]) => {
+    const r = Math.exp((-Math.PI * (bw ?? 0)) / 8000);
+    return { a1: 2 * r * Math.cos((2 * Math.PI * (f ?? 0)) / 8000), a2: -r * r, g: g ?? 0, y1: 0, y2: 0 };
+  });
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = noise();
+    let v = 0;
+    for (const f of res) {
+      const y = x + f.a1 * f.y1 + f.a2 * f.y2;
+      f.y2 = f.y1;
+      f.y1 = y;
+      v += f.g * y;
+    }
+    out[i] = (0.3 + 0.7 * Math.sin((Math.PI * 4 * i) / 8000) ** 2) * v;
+  }
+  const peak = out.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  return out.map((v) => (v * 12000) / peak);
+}
+
+export function power(s: ArrayLike<number>, from: number, to: number): number {
+  let p = 0;
+  for (let i = from; i < to; i++) p += (s[i] ?? 0) ** 2;
+  return p / (to - from);
+}

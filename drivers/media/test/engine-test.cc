@@ -14,6 +14,7 @@
 
 #include "../media-engine.h"
 #include "../memory-port.h"
+#include "../mixer.h"
 #include "../rtp-port.h"
 #include "../udp-socket.h"
 
@@ -77,9 +78,10 @@ void TestMemoryBridge() {
 
 void TestRtpLoop() {
   PortRange range{44000, 44099, 44000};
-  BoundSocket s1 = BindRtpSocket("127.0.0.1", &range);
-  BoundSocket s2 = BindRtpSocket("127.0.0.1", &range);
+  BoundSocket s1 = BindRtpSocket("127.0.0.1", &range, true);
+  BoundSocket s2 = BindRtpSocket("127.0.0.1", &range, true);
   CHECK(s1.fd >= 0 && s2.fd >= 0 && s1.port % 2 == 0 && s2.port == s1.port + 2);
+  CHECK(s1.rtcp_fd >= 0 && s2.rtcp_fd >= 0);
   RtpPortConfig config;
   config.law = G711Law::kAlaw;
   auto tx = std::make_shared<RtpPort>(10, s1.fd, s1.port, config);
@@ -87,6 +89,10 @@ void TestRtpLoop() {
   sockaddr_in to;
   MakeAddress("127.0.0.1", s2.port, &to);
   tx->SetRemote(to);
+  RtcpConfig rtcp;
+  rtcp.interval_ms = 100;
+  tx->EnableRtcp(s1.rtcp_fd, rtcp);
+  rx->EnableRtcp(s2.rtcp_fd, rtcp);
   auto src = std::make_shared<MemoryPort>(12, 8000, 20, 48000);
   auto sink = std::make_shared<MemoryPort>(13, 8000, 20, 48000);
   MediaEngine engine;
@@ -110,6 +116,12 @@ void TestRtpLoop() {
   CHECK(rx->counters().packets_in.load() >= 20);
   CHECK(got.Count("dtmf") == 1);
   CHECK(got.Count("rtp-latched") == 1);
+  // Read while the media thread publishes (TSan checks the snapshot's locking).
+  const RtcpSnapshot rs = rx->rtcp()->Snapshot();
+  const RtcpSnapshot ts = tx->rtcp()->Snapshot();
+  CHECK(rs.packets_received >= 20 && rs.lost == 0 && rs.reports_sent >= 2);
+  CHECK(ts.have_remote_report && ts.remote_lost == 0 && ts.packets_sent >= 20);
+  CHECK(got.Count("rtcp") >= 4);
   std::vector<int16_t> out(48000);
   const size_t n = sink->Pull(out.data(), out.size());
   int loud = 0;
@@ -180,9 +192,42 @@ void TestSignalRelayAndCodecSwitch() {
   CHECK(engine.counters().ports.load() == 0);
 }
 
+void TestMixer() {
+  MediaEngine engine;
+  auto a = std::make_shared<MemoryPort>(21, 8000, 20, 48000);
+  auto b = std::make_shared<MemoryPort>(22, 8000, 20, 48000);
+  auto c = std::make_shared<MemoryPort>(23, 16000, 20, 96000);
+  for (auto p : std::vector<std::shared_ptr<Port>>{a, b, c}) engine.AddPort(p);
+  engine.AddMixer(std::make_shared<Mixer>(1, 8000, 20));
+  engine.Start([](EventList&&) {}, 0);
+  engine.MixerJoin(1, 21, false, false);
+  engine.MixerJoin(1, 22, false, false);
+  engine.MixerJoin(1, 23, false, false);
+  const std::vector<int16_t> tone = Tone(8000);
+  a->Push(tone.data(), tone.size());  // only A speaks
+  SleepMs(400);
+  std::vector<int16_t> out(96000);
+  auto loud = [&out](size_t n) {
+    int count = 0;
+    for (size_t i = 0; i < n; ++i) count += std::abs(out[i]) > 4000 ? 1 : 0;
+    return count;
+  };
+  CHECK(loud(a->Pull(out.data(), out.size())) == 0);  // never itself
+  CHECK(loud(b->Pull(out.data(), out.size())) > 1000);
+  CHECK(loud(c->Pull(out.data(), out.size())) > 2000);  // resampled to 16 kHz
+  engine.MixerLeave(1, 22);
+  engine.RemovePort(23);  // a member closed while mixed
+  SleepMs(100);
+  CHECK(engine.counters().mixers.load() == 1 && engine.counters().ports.load() == 2);
+  engine.RemoveMixer(1);
+  engine.Stop();
+  CHECK(engine.counters().mixers.load() == 0 && !a->bridged && !b->bridged);
+}
+
 }  // namespace
 
 int main() {
+  TestMixer();
   TestMemoryBridge();
   TestRtpLoop();
   TestSignalRelayAndCodecSwitch();

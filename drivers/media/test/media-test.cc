@@ -13,7 +13,9 @@
 #include "../g711.h"
 #include "../jitter-buffer.h"
 #include "../resampler.h"
+#include "../rtcp-packet.h"
 #include "../rtp-packet.h"
+#include "../rtp-receive-stats.h"
 #include "../tone-generator.h"
 #include "../wav-file.h"
 
@@ -292,7 +294,76 @@ void TestResampler() {
 
 }  // namespace
 
+void TestRtcpPacket() {
+  RtcpCompound in;
+  in.ssrc = 0x11223344;
+  in.has_sender_info = true;
+  in.sender = {0x0102030405060708ULL, 1234, 500, 80000};
+  in.block_count = 1;
+  in.blocks[0] = {0xaabbccdd, 12, -3, 70000, 41, 0x05060708, 6553};
+  std::snprintf(in.cname, sizeof(in.cname), "%s", "tsw@127.0.0.1");
+  uint8_t buf[256];
+  const size_t n = WriteRtcpCompound(in, buf, sizeof(buf));
+  // SR: 4 + 4 + 20 + 24 = 52; SDES: 4 + (4 + 2 + 13 + 1 -> 20) = 24.
+  CHECK(n == 76 && n % 4 == 0);
+  CHECK(buf[0] == 0x81 && buf[1] == 200 && buf[52 + 1] == 202);
+  RtcpCompound out;
+  CHECK(ParseRtcpCompound(buf, n, &out));
+  CHECK(out.ssrc == in.ssrc && out.has_sender_info && out.sender.ntp == in.sender.ntp);
+  CHECK(out.sender.rtp_timestamp == 1234 && out.sender.packets == 500 &&
+        out.sender.octets == 80000);
+  CHECK(out.block_count == 1 && out.blocks[0].ssrc == 0xaabbccdd);
+  CHECK(out.blocks[0].fraction_lost == 12 && out.blocks[0].cumulative_lost == -3);
+  CHECK(out.blocks[0].highest_seq == 70000 && out.blocks[0].jitter == 41);
+  CHECK(out.blocks[0].lsr == 0x05060708 && out.blocks[0].dlsr == 6553);
+  CHECK(std::strcmp(out.cname, "tsw@127.0.0.1") == 0);
+  // RFC 3550 §A.2: not version 2, not starting with SR/RR, or lengths that do not add up.
+  CHECK(!ParseRtcpCompound(buf, n - 4, &out));
+  buf[0] = 0x41;
+  CHECK(!ParseRtcpCompound(buf, n, &out));
+  buf[0] = 0x81;
+  buf[1] = 202;
+  CHECK(!ParseRtcpCompound(buf, n, &out));
+  CHECK(!ParseRtcpCompound(buf, 3, &out));
+  // An RR with no blocks and no room to spare is refused when the buffer is too small.
+  RtcpCompound rr;
+  rr.ssrc = 1;
+  CHECK(WriteRtcpCompound(rr, buf, 8) == 0);
+  const size_t m = WriteRtcpCompound(rr, buf, sizeof(buf));
+  CHECK(m == 8 + 12 && ParseRtcpCompound(buf, m, &out) && !out.has_sender_info);
+}
+
+void TestReceiveStats() {
+  RtpReceiveStats st(8000);
+  // 100 packets from seq 65500 (wrapping), 20 ms apart, every 10th lost, constant transit.
+  int64_t t = 1000000000;
+  uint16_t seq = 65500;
+  uint32_t ts = 1000;
+  for (int i = 0; i < 100; ++i, ++seq, ts += 160, t += 20000000) {
+    if (i % 10 == 5) continue;
+    st.OnPacket(7, seq, ts, 160, t, true);
+  }
+  CHECK(st.expected() == 100 && st.lost() == 10 && st.packets() == 90);
+  CHECK(st.extended_max() == 65536u + static_cast<uint16_t>(65500 + 99));
+  CHECK(st.jitter() < 0.5);
+  RtcpReportBlock b;
+  st.CloseInterval(&b);
+  CHECK(b.ssrc == 7 && b.cumulative_lost == 10 && b.fraction_lost == 25);  // 10/100 * 256
+  // Alternating 0 and 10 ms of extra delay: |D| is 80 units each packet; J converges to 80.
+  for (int i = 0; i < 400; ++i, ++seq, ts += 160, t += 20000000) {
+    st.OnPacket(7, seq, ts, 160, t + (i % 2) * 10000000, true);
+  }
+  CHECK(std::fabs(st.jitter() - 80) < 1);
+  st.CloseInterval(&b);
+  CHECK(b.fraction_lost == 0 && b.cumulative_lost == 10);
+  // A new SSRC starts over.
+  st.OnPacket(8, 5, 0, 160, t, true);
+  CHECK(st.ssrc() == 8 && st.expected() == 1 && st.lost() == 0);
+}
+
 int main() {
+  TestRtcpPacket();
+  TestReceiveStats();
   TestG711();
   TestRtpPacket();
   TestDtmf();

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Builds the media engine's C++ (everything but the N-API layer) with AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs four programs: media-test.cc (the pure parts: G.711, RTP and
-# RFC 4733 packets, jitter buffer, WAV, tones, resampling), dsp-test.cc (in-band DTMF, open RFC 4733
+# UndefinedBehaviorSanitizer and runs four programs: media-test.cc (the pure parts: G.711, RTP, RTCP
+# and RFC 4733 packets, reception statistics, jitter buffer, WAV, tones, resampling), dsp-test.cc (in-band DTMF, open RFC 4733
 # events, tone detection, G.722 and Opus), echo-test.cc (ERLE of the line echo canceller) and
-# engine-test.cc (the media thread with memory and RTP ports). engine-test.cc runs once more under
+# engine-test.cc (the media thread with memory and RTP ports, RTCP and a mixer). engine-test.cc runs once more under
 # ThreadSanitizer. Any report fails.
 # Usage: sh drivers/media/test/run-sanitized.sh   (CXX and TSW_SANITIZED_OUT may be overridden)
 set -eu
@@ -19,8 +19,9 @@ asan="-fsanitize=address,undefined -fno-sanitize-recover=all"
 tsan="-fsanitize=thread"
 
 pure="g711 rtp-packet dtmf-rfc4733 jitter-buffer wav-file tone-generator resampler dtmf-inband
-  rtp-codec tone-detector echo-canceller"
-engine="media-engine bridge memory-port rtp-port udp-socket player-port recorder-port"
+  rtp-codec tone-detector echo-canceller rtcp-packet rtp-receive-stats"
+engine="media-engine bridge mixer memory-port rtp-port rtcp-session udp-socket player-port
+  recorder-port"
 
 # Compiles each source once per sanitizer; prints the object paths.
 objects() {
