@@ -29,16 +29,28 @@ if (chosen.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-const res = spawnSync(
-  process.execPath,
-  [
-    '--enable-source-maps',
-    '--test',
-    '--test-reporter=spec',
-    '--test-concurrency=2',
-    '--test-timeout=120000',
-    ...chosen,
-  ],
-  { stdio: 'inherit' },
-);
-process.exit(res.status ?? 1);
+// The sanitizer suites compile and run the C++ under ASan/UBSan and TSan: minutes, not seconds.
+// They run after the rest, with a limit of their own, so a slow compile is not taken for a hang.
+const isSanitized = (f: string): boolean => f.endsWith('sanitized.test.js');
+const groups: Array<{ files: string[]; timeoutMs: number }> = [
+  { files: chosen.filter((f) => !isSanitized(f)), timeoutMs: 120_000 },
+  { files: chosen.filter(isSanitized), timeoutMs: 900_000 },
+];
+let failed = false;
+for (const group of groups) {
+  if (group.files.length === 0) continue;
+  const res = spawnSync(
+    process.execPath,
+    [
+      '--enable-source-maps',
+      '--test',
+      '--test-reporter=spec',
+      '--test-concurrency=2',
+      `--test-timeout=${group.timeoutMs}`,
+      ...group.files,
+    ],
+    { stdio: 'inherit' },
+  );
+  if (res.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
