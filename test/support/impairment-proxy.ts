@@ -74,6 +74,8 @@ export class ImpairmentProxy {
   /** b→a RTP packets and RTCP packets (both ways) forwarded. */
   returned = 0;
   rtcpForwarded = 0;
+  /** The most an RTCP packet was held beyond `delayMs` (timer and event-loop lateness), in ms. */
+  rtcpMaxLateMs = 0;
   #jitter = 0;
   #transit: number | undefined;
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -173,6 +175,10 @@ export class ImpairmentProxy {
     const { a, b, delayMs = 0 } = this.options;
     const to = fromPort === b + 1 ? a + 1 : b + 1;
     this.rtcpForwarded++;
-    this.#later(delayMs, () => this.rtcp.send(msg, to, '127.0.0.1'));
+    const received = performance.now();
+    this.#later(delayMs, () => {
+      this.rtcpMaxLateMs = Math.max(this.rtcpMaxLateMs, performance.now() - received - delayMs);
+      this.rtcp.send(msg, to, '127.0.0.1');
+    });
   }
 }
