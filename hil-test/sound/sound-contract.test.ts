@@ -30,7 +30,10 @@ const moved = (s: SoundInput | SoundOutput): number =>
   s.direction === 'input' ? s.stats().framesIn : s.stats().framesOut;
 
 const made = loadRig()?.sound
-  ? ({ ok: false, reason: 'a rig file names real devices, which the device-loss test cannot unplug' } as const)
+  ? ({
+      ok: false,
+      reason: 'a rig file names real devices, which the device-loss test cannot unplug',
+    } as const)
   : setupSoundLoopback(join(tmpdir(), `tsw-sound-contract-${process.pid}`));
 
 if (!made.ok) {
@@ -43,7 +46,8 @@ if (!made.ok) {
   const list = system.listDevices();
   const input = findDevice(list, loop.input, 'input');
   const output = findDevice(list, loop.output, 'output');
-  if (!input || !output) throw new Error(`PortAudio lists no ${loop.input}/${loop.output}: ${JSON.stringify(list)}`);
+  if (!input || !output)
+    throw new Error(`PortAudio lists no ${loop.input}/${loop.output}: ${JSON.stringify(list)}`);
   let killed = false;
   after(async () => {
     await system.close();

@@ -93,7 +93,10 @@ export class MockSoundSystem implements SoundSystem {
   rescan(): Promise<SoundDeviceChanges> {
     if (this.openStreams > 0) {
       return Promise.reject(
-        new TswError('TSW_ERR_STATE', `sound rescan: cannot rescan while ${this.openStreams} stream(s) are open`),
+        new TswError(
+          'TSW_ERR_STATE',
+          `sound rescan: cannot rescan while ${this.openStreams} stream(s) are open`,
+        ),
       );
     }
     const before = this.#scanned ?? [];

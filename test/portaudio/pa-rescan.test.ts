@@ -44,7 +44,11 @@ test('pa rescan while a call rings stops the ring stream for the scan and rings 
     assert.equal(t.rt.ringer.ringing, true, 'ringing again after the scan');
     assert.equal(t.rt.ringer.device?.name, 'Ringer');
     t.mock.clearPlayed('Ringer');
-    await waitFor(() => t.mock.played('Ringer').some((x) => Math.abs(x) > 1000), 3000, 'the ring sound again');
+    await waitFor(
+      () => t.mock.played('Ringer').some((x) => Math.abs(x) > 1000),
+      3000,
+      'the ring sound again',
+    );
     assert.match(await t.api('pa hangup'), /^\+OK hangup call/);
     await waitFor(() => t.core.sessions.count === 0, 3000, 'the calls gone');
     assert.equal(t.mock.openStreams, 0);

@@ -20,9 +20,9 @@ export interface SoundRig {
   /** The output device, when it is not `deviceId`. */
   outputDeviceId?: number;
   /** Exact rigs: the device captures `samples` for `input`. */
-  capture?(input: SoundInput, samples: Int16Array): void;
+  capture?: (input: SoundInput, samples: Int16Array) => void;
   /** Exact rigs: the device plays `frames` frames of `output`; returns what it played. */
-  play?(output: SoundOutput, frames: number): Int16Array;
+  play?: (output: SoundOutput, frames: number) => Int16Array;
   /**
    * The device clock runs until each input has delivered, and each output has taken, at least
    * `frames` more frames (silence on an exact rig's inputs).
@@ -49,7 +49,7 @@ function exact(
     t.skip(EXACT_ONLY);
     return null;
   }
-  return { capture: capture.bind(rig), play: play.bind(rig) };
+  return { capture, play };
 }
 
 const ramp = (n: number, from = 1): Int16Array => Int16Array.from({ length: n }, (_, i) => from + i);
