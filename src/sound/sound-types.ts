@@ -137,7 +137,10 @@ export interface SoundOutput extends SoundStream {
 export interface SoundSystem {
   /** The devices found by the latest scan (scanning once if none has run). */
   listDevices(): readonly SoundDeviceInfo[];
-  /** Scans again and reports what appeared and disappeared. */
+  /**
+   * Scans again and reports what appeared and disappeared. Refused with TSW_ERR_STATE while any
+   * stream is open (PortAudio lists devices again only when restarted).
+   */
   rescan(): Promise<SoundDeviceChanges>;
   openInput(options: SoundStreamOptions): Promise<SoundInput>;
   openOutput(options: SoundStreamOptions): Promise<SoundOutput>;
