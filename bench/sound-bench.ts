@@ -15,8 +15,8 @@
  * Options: `--rounds N` latency rounds (default 5), `--seconds S` CPU window (default 10),
  * `--rate R` device sample rate (8000, 16000 or 48000; default 8000), `--load-seconds S`
  * (`--quick`: 30). Figures go to stdout as a
- * table; progress to stderr (naudiodon also prints its own status lines). Nothing here passes or
- * fails.
+ * table; progress to stderr (PortAudio's ALSA and JACK probes print their own lines there). The
+ * sound system is mod_portaudio's default, tsw_sound. Nothing here passes or fails.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -243,5 +243,5 @@ try {
   console.error(`bench:sound failed: ${String(err)}`);
   code = 1;
 }
-// No device is lost here, so naudiodon holds no thread-pool thread and a normal exit returns.
+// The core is stopped above; exit with the code at once rather than wait for stray timers.
 process.exit(code);

@@ -1,15 +1,13 @@
 /**
  * Run by sound-loopback.test.ts in its own process: builds a private loopback, opens both
  * directions, kills the PulseAudio daemon and reports the device-lost events as one JSON line.
- * With our PortAudio addon it then simply returns, and the parent checks that the process ended
- * by itself. With naudiodon it kills itself: naudiodon leaves a thread-pool thread waiting on the
- * dead output for good, and a normal exit would hang.
+ * It then simply returns, and the parent checks that the process ended by itself.
  */
 import { pbkdf2 } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findDevice, type SoundDeviceLost } from '../../src/sound/index.js';
-import { makeSoundSystem, soundBindingName } from './sound-binding.js';
+import { makeSoundSystem } from './sound-binding.js';
 import { sleep } from './sound-capture.js';
 import { setupSoundLoopback } from './sound-loopback.js';
 
@@ -63,7 +61,5 @@ try {
 
 function report(what: object): void {
   loop.teardown();
-  process.stdout.write(`${JSON.stringify({ ...what, binding: soundBindingName() })}\n`, () => {
-    if (soundBindingName() === 'naudiodon') process.kill(process.pid, 'SIGKILL');
-  });
+  process.stdout.write(`${JSON.stringify(what)}\n`);
 }

@@ -2,7 +2,7 @@
  * Run by pa-sip.test.ts in its own process: the sound endpoint end to end on a real audio loop.
  *
  * 1. A private PulseAudio null-sink loopback (or the devices a rig file names) and a core with
- *    mod_sip, mod_media and mod_portaudio on naudiodon, indev/outdev on the loop.
+ *    mod_sip, mod_media and mod_portaudio on the tsw_sound binding, indev/outdev on the loop.
  * 2. `pa looptest` on the idle devices.
  * 3. baresip on 127.0.0.1 sends a 1 kHz sine and calls `pa`, which the dialplan bridges to
  *    `portaudio/1000`; the call rings until `pa answer`. The tone goes out of the loop output and
@@ -10,8 +10,10 @@
  * 4. `pa dtmf 159` reaches baresip as RFC 4733 events.
  * 5. The PulseAudio daemon is killed mid-call; the call must hang up with DESTINATION_OUT_OF_ORDER.
  *
- * It prints one JSON line of findings and then kills itself: after a device is lost naudiodon
- * leaves a thread-pool thread blocked for good, and a normal exit joins the pool and would hang.
+ * 6. After the loss, the endpoint closes the lost streams and rescans; `pa rescan` works again.
+ *
+ * It prints one JSON line of findings and then returns: the parent checks that the process ends by
+ * itself (exit status 0, no signal) once the core has stopped, device loss or not.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -43,6 +45,10 @@ export interface PaSipFindings {
   hangupAfterMs?: number;
   paHangupReason?: string;
   farLegEnded?: boolean;
+  /** The endpoint's own rescan after the loss, from its log. */
+  rescannedAfterLoss?: string;
+  /** `pa rescan` after the loss, once the call is gone. */
+  rescanReply?: string;
   log: string[];
   /** The end of baresip's output, for diagnostics. */
   phoneTail?: string;
@@ -204,7 +210,7 @@ async function run(): Promise<void> {
   writeFileSync(
     join(core.base, 'conf', 'autoload_configs', 'portaudio.conf.xml'),
     `<configuration name="portaudio.conf"><settings>
-      <param name="sound-system" value="naudiodon"/>
+      <param name="sound-system" value="portaudio"/>
       <param name="indev" value="${names.input}"/>
       <param name="outdev" value="${names.output}"/>
       <param name="sample-rate" value="${rate}"/>
@@ -253,6 +259,9 @@ async function run(): Promise<void> {
     found.hangupAfterMs = Date.now() - killedAt;
     found.paHangupReason = call.session.channel.variables.get('pa_hangup_reason');
     found.farLegEnded = await until(() => !farUuid || core?.core.sessions.get(farUuid) === undefined, 5000);
+    await until(() => found.log.some((l) => /rescan(ned)? after the loss/.test(l)), 5000);
+    found.rescannedAfterLoss = found.log.find((l) => /rescan(ned)? after the loss/.test(l));
+    found.rescanReply = (await core.api('pa rescan')).trim();
   } else {
     await core.api('pa hangup');
   }
@@ -289,11 +298,17 @@ try {
 }
 await stopPhone().catch(() => undefined);
 found.phoneTail = phoneOut.slice(-3000);
-try {
-  await Promise.race([core?.stop(), sleep(8000)]);
-} catch {
-  // The report matters more than a clean shutdown.
-}
+// Bounded, with a timer that cannot keep the process alive by itself.
+await new Promise<void>((resolve) => {
+  const timer = setTimeout(resolve, 8000);
+  timer.unref();
+  Promise.resolve(core?.stop())
+    .catch(() => undefined) // the report matters more than a clean shutdown
+    .finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+});
 loop?.teardown();
 rmSync(work, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify(found)}\n`, () => process.kill(process.pid, 'SIGKILL'));
+process.stdout.write(`${JSON.stringify(found)}\n`);

@@ -1,25 +1,11 @@
 /**
- * Which real sound binding the HIL suites exercise: `TSW_SOUND_BINDING=portaudio` (our addon,
- * the default) or `naudiodon`. `TSW_SOUND_MAX_QUEUE` sets naudiodon's `maxQueue`;
- * `TSW_SOUND_DEVICE_FRAMES` sets the addon's `deviceQueueFrames` and `TSW_SOUND_LATENCY` its
+ * The real sound binding the HIL suites exercise: PortAudioSoundSystem on the tsw_sound addon.
+ * `TSW_SOUND_DEVICE_FRAMES` sets its `deviceQueueFrames` and `TSW_SOUND_LATENCY` its
  * `suggestedLatency` (seconds); `TSW_SOUND_REALTIME=0` turns its real-time callback thread off.
  */
-import { NaudiodonSoundSystem, PortAudioSoundSystem, type SoundSystem } from '../../src/sound/index.js';
+import { PortAudioSoundSystem } from '../../src/sound/index.js';
 
-export type SoundBindingName = 'portaudio' | 'naudiodon';
-
-export function soundBindingName(): SoundBindingName {
-  return process.env.TSW_SOUND_BINDING === 'naudiodon' ? 'naudiodon' : 'portaudio';
-}
-
-export function makeSoundSystem(closeTimeoutMs?: number): SoundSystem {
-  if (soundBindingName() === 'naudiodon') {
-    const maxQueue = Number(process.env.TSW_SOUND_MAX_QUEUE ?? '') || undefined;
-    return new NaudiodonSoundSystem({
-      ...(maxQueue ? { maxQueue } : {}),
-      ...(closeTimeoutMs ? { closeTimeoutMs } : {}),
-    });
-  }
+export function makeSoundSystem(closeTimeoutMs?: number): PortAudioSoundSystem {
   const deviceQueueFrames = Number(process.env.TSW_SOUND_DEVICE_FRAMES ?? '') || undefined;
   const suggestedLatency = Number(process.env.TSW_SOUND_LATENCY ?? '') || undefined;
   return new PortAudioSoundSystem({

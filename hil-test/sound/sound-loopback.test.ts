@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { findDevice, type SoundSampleRate, type SoundSystem } from '../../src/sound/index.js';
 import { loadRig } from '../support/rig.js';
 import { chirp, findDelay, goertzelAmplitude, sine, toDb, zeroCrossingFrequency } from '../support/signal.js';
-import { makeSoundSystem, soundBindingName } from './sound-binding.js';
+import { makeSoundSystem } from './sound-binding.js';
 import { onset, playAndMark, Recording, sleep } from './sound-capture.js';
 import { setupSoundLoopback, type SoundLoopback } from './sound-loopback.js';
 
@@ -231,8 +231,7 @@ test('losing the PulseAudio server mid-stream raises device-lost on both streams
     t.skip(skipReason);
     return;
   }
-  // In a child, to see that its process ends by itself once both streams are closed (naudiodon's
-  // child kills itself instead: it keeps a thread-pool thread waiting on the dead output forever).
+  // In a child, to see that its process ends by itself once both streams are closed.
   const child = join(dirname(fileURLToPath(import.meta.url)), 'device-lost-child.js');
   const res = spawnSync(process.execPath, [child], {
     encoding: 'utf8',
@@ -260,14 +259,12 @@ test('losing the PulseAudio server mid-stream raises device-lost on both streams
     report.lost.every((l) => l.afterMs >= 0 && l.afterMs < 10000),
     'both losses came after the kill',
   );
-  if (soundBindingName() === 'portaudio') {
-    assert.equal(res.signal, null, 'the child ended by itself, without a signal');
-    assert.equal(res.status, 0, 'the child exited normally');
-    assert.equal(report.poolFree, true, 'open streams left the libuv thread pool free');
-    assert.deepEqual(
-      res.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('{')),
-      [],
-      'nothing but the report was printed to stdout',
-    );
-  }
+  assert.equal(res.signal, null, 'the child ended by itself, without a signal');
+  assert.equal(res.status, 0, 'the child exited normally');
+  assert.equal(report.poolFree, true, 'open streams left the libuv thread pool free');
+  assert.deepEqual(
+    res.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('{')),
+    [],
+    'nothing but the report was printed to stdout',
+  );
 });

@@ -2,7 +2,7 @@
  * Builds the virtual sound rig: a private PulseAudio with a null sink, seen by PortAudio as
  * `tsw_loop_out` (plays into the sink) and `tsw_loop_in` (records its monitor). Runs the shell
  * scripts beside this file and exports their variables into this process, which must happen
- * before naudiodon first scans (PortAudio reads ALSA_CONFIG_PATH when it initialises).
+ * before PortAudio first scans (PortAudio reads ALSA_CONFIG_PATH when it initialises).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -3,7 +3,6 @@ export * from './device-list.js';
 export * from './frame-ring.js';
 export * from './loop-latency.js';
 export * from './mock-sound.js';
-export * from './naudiodon-sound.js';
 export * from './portaudio-addon.js';
 export * from './portaudio-sound.js';
 export * from './stall-watchdog.js';

@@ -89,7 +89,16 @@ export class MockSoundSystem implements SoundSystem {
     return this.#scanned;
   }
 
+  /** Refused, as PortAudio refuses it, while any stream is open (a lost one not yet closed too). */
   rescan(): Promise<SoundDeviceChanges> {
+    if (this.openStreams > 0) {
+      return Promise.reject(
+        new TswError(
+          'TSW_ERR_STATE',
+          `sound rescan: cannot rescan while ${this.openStreams} stream(s) are open`,
+        ),
+      );
+    }
     const before = this.#scanned ?? [];
     this.#scanned = this.#scan();
     return Promise.resolve(diffDevices(before, this.#scanned));

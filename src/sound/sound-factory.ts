@@ -1,24 +1,25 @@
 /**
  * Picks a sound system by name. The endpoint and the API code only see the {@link SoundSystem}
- * contract, so another binding (a PortAudio or ALSA addon of our own, say) is one more entry here.
+ * contract, so another binding is one more entry here.
  *
+ * - `portaudio`: {@link PortAudioSoundSystem}, PortAudio through our addon tsw_sound (drivers/sound),
+ *   loaded on first use, so making the system never touches PortAudio.
  * - `mock`: {@link MockSoundSystem}, no hardware; tests drive it.
- * - `naudiodon`: PortAudio through the naudiodon package, loaded on first use.
  * - `none`: no sound system at all (every list is empty, every open fails).
  */
 import { TswError } from '../core/errors.js';
 import { MockSoundSystem, type MockDeviceSpec } from './mock-sound.js';
-import { NaudiodonSoundSystem, type NaudiodonSoundOptions } from './naudiodon-sound.js';
+import { PortAudioSoundSystem, type PortAudioSoundOptions } from './portaudio-sound.js';
 import type { SoundDeviceChanges, SoundInput, SoundOutput, SoundSystem } from './sound-types.js';
 
-export const SOUND_SYSTEM_KINDS = ['mock', 'naudiodon', 'none'] as const;
+export const SOUND_SYSTEM_KINDS = ['portaudio', 'mock', 'none'] as const;
 export type SoundSystemKind = (typeof SOUND_SYSTEM_KINDS)[number];
 
 export interface SoundSystemOptions {
   /** Devices a `mock` system starts with. */
   mockDevices?: readonly MockDeviceSpec[];
-  /** Options for the `naudiodon` binding. */
-  naudiodon?: NaudiodonSoundOptions;
+  /** Options for the `portaudio` binding. */
+  portaudio?: PortAudioSoundOptions;
 }
 
 export function isSoundSystemKind(name: string): name is SoundSystemKind {
@@ -52,8 +53,8 @@ export function createSoundSystem(kind: string, options: SoundSystemOptions = {}
   switch (kind) {
     case 'mock':
       return new MockSoundSystem(options.mockDevices ?? []);
-    case 'naudiodon':
-      return new NaudiodonSoundSystem(options.naudiodon ?? {});
+    case 'portaudio':
+      return new PortAudioSoundSystem(options.portaudio ?? {});
     case 'none':
       return new NoSoundSystem();
     default:

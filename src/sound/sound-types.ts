@@ -1,6 +1,6 @@
 /**
  * The sound-device binding's contract (types only). The mock in mock-sound.ts, driven by tests,
- * and the PortAudio one in portaudio-sound.ts (the former naudiodon-sound.ts too) follow it. The
+ * and the PortAudio one in portaudio-sound.ts follow it. The
  * sound endpoint and the media bridge depend on these types and never on an implementation.
  *
  * Audio is signed 16-bit linear PCM, mono, moved in whole frames of `frameMs`, the same frame
@@ -31,7 +31,7 @@ export interface SoundDeviceInfo {
   readonly maxInputChannels: number;
   readonly maxOutputChannels: number;
   readonly defaultSampleRate: number;
-  /** Seconds, as PortAudio reports them (naudiodon 2.3 truncated them to whole seconds). */
+  /** Seconds, as PortAudio reports them. */
   readonly defaultLowInputLatency: number;
   readonly defaultLowOutputLatency: number;
   readonly defaultHighInputLatency: number;
@@ -137,7 +137,10 @@ export interface SoundOutput extends SoundStream {
 export interface SoundSystem {
   /** The devices found by the latest scan (scanning once if none has run). */
   listDevices(): readonly SoundDeviceInfo[];
-  /** Scans again and reports what appeared and disappeared. */
+  /**
+   * Scans again and reports what appeared and disappeared. Refused with TSW_ERR_STATE while any
+   * stream is open (PortAudio lists devices again only when restarted).
+   */
   rescan(): Promise<SoundDeviceChanges>;
   openInput(options: SoundStreamOptions): Promise<SoundInput>;
   openOutput(options: SoundStreamOptions): Promise<SoundOutput>;

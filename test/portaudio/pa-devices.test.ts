@@ -80,10 +80,10 @@ test('a bad portaudio.conf keeps mod_portaudio from loading, naming file:line of
   }
 });
 
-test('the shipped portaudio.conf.xml reads without errors, on the naudiodon sound system', () => {
+test('the shipped portaudio.conf.xml reads without errors, on the portaudio sound system', () => {
   const { config, errors } = readPortaudioConfig(undefined);
   assert.deepEqual(errors, []);
-  assert.equal(config.params['sound-system'], 'naudiodon');
+  assert.equal(config.params['sound-system'], 'portaudio');
   assert.equal(config.sampleRate, 8000);
   const text = portaudioConf({ 'ring-file': 'tone_stream://%(100,0,9000)' });
   const map = new LineMap();
@@ -116,7 +116,7 @@ test('pa looptest measures the round trip of the outdev-to-indev loop, and refus
   }
 });
 
-test('the shipped portaudio.conf.xml loads on naudiodon; with no sound device pa devlist is empty and calls are refused', async () => {
+test('the shipped portaudio.conf.xml loads on the tsw_sound binding; with no sound device pa devlist is empty and calls are refused', async () => {
   const t = await startTestCore({ base: makeBaseDir(PA_TEST_MODULES) });
   try {
     assert.ok(t.core.endpoints.has('portaudio'), 'mod_portaudio loaded from the shipped config');

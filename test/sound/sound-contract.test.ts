@@ -19,6 +19,13 @@ soundContract('mock', () => {
       system.advance(frames);
       return system.played('headset');
     },
+    run: (streams, frames) => {
+      for (const s of streams) {
+        if (s.direction === 'input') system.inject('headset', new Int16Array(frames * s.frameSamples));
+      }
+      if (streams.some((s) => s.direction === 'output')) system.advance(frames);
+      return Promise.resolve();
+    },
     lose: () => system.fail('headset', 'device unplugged'),
   };
 });
@@ -45,6 +52,13 @@ soundContract('portaudio', () => {
     deviceId: 0,
     capture: (input, samples) => native.capture(idOf(input), samples),
     play: (output, frames) => native.play(idOf(output), frames),
+    run: async (streams, frames) => {
+      for (const s of streams) {
+        if (s.direction === 'input') native.capture(idOf(s), new Int16Array(frames * s.frameSamples));
+        else for (let i = 0; i < frames; i++) native.play(idOf(s), 1);
+      }
+      await new Promise((r) => setImmediate(r));
+    },
     lose: (streams) => {
       for (const s of streams) if (!native.streams.get(idOf(s))?.status.finished) native.finish(idOf(s));
     },

@@ -5,37 +5,36 @@ import {
   createSoundSystem,
   isSoundSystemKind,
   MockSoundSystem,
-  NaudiodonSoundSystem,
+  PortAudioSoundSystem,
   SOUND_SYSTEM_KINDS,
 } from '../../src/sound/index.js';
+import { FakePortAudio } from '../support/fake-portaudio.js';
 
-test('createSoundSystem makes the mock with its starting devices, naudiodon without touching PortAudio, and refuses an unknown kind', async () => {
+test('createSoundSystem makes the mock with its starting devices, portaudio without scanning until asked, and refuses an unknown kind', async () => {
   const mock = createSoundSystem('mock', { mockDevices: [{ name: 'headset' }] });
   assert.ok(mock instanceof MockSoundSystem);
   assert.deepEqual(
     mock.listDevices().map((d) => d.name),
     ['headset'],
   );
-  // naudiodon is loaded on first use only, so making the system works even without it.
-  const pa = createSoundSystem('naudiodon', {
-    naudiodon: {
-      module: {
-        getDevices: () => [],
-        AudioIO: () => {
-          throw new Error('no');
-        },
-      },
-    },
-  });
-  assert.ok(pa instanceof NaudiodonSoundSystem);
-  assert.deepEqual(pa.listDevices(), []);
+  // The addon is reached on first use only, so making the system scans nothing.
+  const native = new FakePortAudio();
+  const pa = createSoundSystem('portaudio', { portaudio: { native } });
+  assert.ok(pa instanceof PortAudioSoundSystem);
+  assert.equal(native.scans, 0, 'no scan before the first listDevices()');
+  assert.deepEqual(
+    pa.listDevices().map((d) => d.name),
+    ['pcm0'],
+  );
+  assert.equal(native.scans, 1);
+  assert.ok(createSoundSystem('portaudio') instanceof PortAudioSoundSystem, 'no addon load at creation');
   assert.throws(
     () => createSoundSystem('jack'),
     (e: unknown) =>
       isTswError(e, 'TSW_ERR_API_ARGS') &&
-      /unknown sound system "jack"; use one of mock, naudiodon, none/.test(String(e)),
+      /unknown sound system "jack"; use one of portaudio, mock, none/.test(String(e)),
   );
-  assert.deepEqual([...SOUND_SYSTEM_KINDS], ['mock', 'naudiodon', 'none']);
+  assert.deepEqual([...SOUND_SYSTEM_KINDS], ['portaudio', 'mock', 'none']);
   assert.equal(isSoundSystemKind('none'), true);
   assert.equal(isSoundSystemKind('alsa'), false);
   await mock.close();

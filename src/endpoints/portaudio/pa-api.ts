@@ -7,7 +7,8 @@
  *     pa answer [id]   pa hangup [id]   pa list   pa switch <id|none>
  *     pa dtmf <digits>                 toward the party the active call is bridged to
  *     pa looptest                      round-trip latency of the outdev -> indev loop
- *     pa rescan                        scan the devices again after a hotplug
+ *     pa rescan                        scan the devices again after a hotplug (refused while a
+ *                                      call is on the device)
  */
 import { usage, type ApiCommand } from '../../core/api.js';
 import { errorMessage, TswError } from '../../core/errors.js';
@@ -162,7 +163,6 @@ async function rescan(rt: PaRuntime): Promise<string> {
   const parts = [`+OK ${r.devices.length} device(s)`];
   if (r.added.length > 0) parts.push(`added: ${r.added.join(', ')}`);
   if (r.removed.length > 0) parts.push(`removed: ${r.removed.join(', ')}`);
-  if (rt.calls.size > 0) parts.push('(PortAudio keeps its list while a stream is open)');
   return parts.join('; ') + '\n';
 }
 

@@ -31,8 +31,8 @@ export const PORTAUDIO_SCHEMA = defineSchema({
   'sound-system': {
     type: 'enum',
     values: SOUND_SYSTEM_KINDS,
-    default: 'naudiodon',
-    description: 'Which binding reaches the devices: naudiodon (PortAudio), mock (tests) or none',
+    default: 'portaudio',
+    description: 'Which binding reaches the devices: portaudio (tsw_sound), mock (tests) or none',
   },
   indev: { type: 'string', default: '', pattern: DEVICE, description: 'Microphone: #N or name' },
   outdev: { type: 'string', default: '', pattern: DEVICE, description: 'Speaker: #N or name' },

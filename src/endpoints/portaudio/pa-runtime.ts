@@ -125,15 +125,47 @@ export class PaRuntime {
     return d;
   }
 
-  async rescan(): Promise<{ devices: readonly SoundDeviceInfo[]; added: string[]; removed: string[] }> {
-    try {
-      const c = await this.system.rescan();
-      this.#systemError = undefined;
-      return { devices: c.devices, added: c.added.map((d) => d.name), removed: c.removed.map((d) => d.name) };
-    } catch (err) {
-      this.#systemError = errorMessage(err);
-      throw err;
-    }
+  /**
+   * Scans the devices again (`pa rescan`, and after a device is lost). PortAudio can only rescan
+   * with no stream open, so this runs in the state queue: a ringing ring stream is stopped for the
+   * scan and started again after it; a call on the device, or `pa looptest`, makes it refuse with
+   * TSW_ERR_STATE saying what holds the device. A refusal is not a broken sound system.
+   */
+  rescan(): Promise<{ devices: readonly SoundDeviceInfo[]; added: string[]; removed: string[] }> {
+    return this.serial(async () => {
+      const call = this.active;
+      if (this.#link) {
+        throw new TswError(
+          'TSW_ERR_STATE',
+          `pa rescan refused: ${call ? `call ${call.id} is` : 'a call is'} on the sound device ` +
+            '(PortAudio cannot rescan with a stream open); hang it up or hold it (pa switch none) first',
+        );
+      }
+      const ringing = this.ringer.ringing;
+      if (ringing) await this.ringer.stop();
+      try {
+        const c = await this.system.rescan();
+        this.#systemError = undefined;
+        return {
+          devices: c.devices,
+          added: c.added.map((d) => d.name),
+          removed: c.removed.map((d) => d.name),
+        };
+      } catch (err) {
+        if (err instanceof TswError && err.code === 'TSW_ERR_STATE') {
+          throw new TswError(
+            'TSW_ERR_STATE',
+            `pa rescan refused: ${errorMessage(err)} (pa looptest running, or a stream PortAudio ` +
+              'never let go of after a device loss: restart to rescan)',
+            { cause: err },
+          );
+        }
+        this.#systemError = errorMessage(err);
+        throw err;
+      } finally {
+        if (ringing && this.firstRinging()) await this.ring();
+      }
+    });
   }
 
   // ---- calls ----
@@ -416,10 +448,17 @@ export class PaRuntime {
       this.log.error(`portaudio: ${direction} device ${l.name} lost (${l.reason})`);
     }
     void (async () => {
+      // PortAudio rescans only with every stream closed: close the lost pair first.
       await Promise.all([link.input.close(), link.output.close()]).catch(() => undefined);
-      await this.rescan().catch((err: unknown) =>
-        this.log.warn(`portaudio: rescan failed: ${errorMessage(err)}`),
-      );
+      try {
+        const r = await this.rescan();
+        this.log.info(
+          `portaudio: rescanned after the loss: ${r.devices.length} device(s)` +
+            (r.removed.length > 0 ? `; removed: ${r.removed.join(', ')}` : ''),
+        );
+      } catch (err) {
+        this.log.warn(`portaudio: no rescan after the loss: ${errorMessage(err)}`);
+      }
     })();
   }
 
