@@ -151,7 +151,11 @@ function sippCpuSum(a: (ProcSample | undefined)[], b: (ProcSample | undefined)[]
   return cpuPercent(a[0], b[0]) + cpuPercent(a[1], b[1]);
 }
 
-/** The first complaint in a SIPp error file, shortened, e.g. an unexpected BYE. */
+/**
+ * The most frequent complaint in a SIPp error file, shortened and with its count, e.g. an
+ * unexpected 503 seen 240 times. SIPp's "The following events occurred:" headers are skipped and
+ * Call-IDs blanked so that the same complaint about different calls counts as one.
+ */
 function firstSippError(file: string): string | undefined {
   let text: string;
   try {
@@ -159,11 +163,20 @@ function firstSippError(file: string): string | undefined {
   } catch {
     return undefined;
   }
-  const line = text
-    .split('\n')
-    .map((l) => l.replace(/^\d{4}-\d\d-\d\d\s+[\d:.]+\s+[\d.]+:\s*/, '').trim())
-    .find((l) => l !== '');
-  return line?.slice(0, 160);
+  const counts = new Map<string, number>();
+  for (const raw of text.split('\n')) {
+    const line = raw
+      .replace(/^\d{4}-\d\d-\d\d\s+[\d:.]+\s+[\d.]+:\s*/, '')
+      .replace(/Call-I[Dd]\s*'[^']*'/g, "Call-Id '*'")
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (line === '' || /following events occurred/i.test(line)) continue;
+    const key = line.slice(0, 160);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let best: [string, number] | undefined;
+  for (const e of counts) if (!best || e[1] > best[1]) best = e;
+  return best ? `${best[1]}x: ${best[0]}` : undefined;
 }
 
 /** Reads both SIPp's final counters and judges the step. */
