@@ -153,8 +153,10 @@ function sippCpuSum(a: (ProcSample | undefined)[], b: (ProcSample | undefined)[]
 
 /**
  * The most frequent complaint in a SIPp error file, shortened and with its count, e.g. an
- * unexpected 503 seen 240 times. SIPp's "The following events occurred:" headers are skipped and
- * Call-IDs blanked so that the same complaint about different calls counts as one.
+ * unexpected 503 seen 240 times. Only time-stamped lines count (the SIP messages SIPp dumps after
+ * a complaint do not), SIPp's "The following events occurred:" headers are skipped and Call-IDs
+ * blanked so that the same complaint about different calls counts as one. Without any such line,
+ * the first other line.
  */
 function firstSippError(file: string): string | undefined {
   let text: string;
@@ -164,9 +166,11 @@ function firstSippError(file: string): string | undefined {
     return undefined;
   }
   const counts = new Map<string, number>();
+  const stamp = /^\d{4}-\d\d-\d\d\s+[\d:.]+\s+[\d.]+:\s*/;
   for (const raw of text.split('\n')) {
+    if (!stamp.test(raw)) continue;
     const line = raw
-      .replace(/^\d{4}-\d\d-\d\d\s+[\d:.]+\s+[\d.]+:\s*/, '')
+      .replace(stamp, '')
       .replace(/Call-I[Dd]\s*'[^']*'/g, "Call-Id '*'")
       .replace(/\s+/g, ' ')
       .trim();
@@ -176,7 +180,12 @@ function firstSippError(file: string): string | undefined {
   }
   let best: [string, number] | undefined;
   for (const e of counts) if (!best || e[1] > best[1]) best = e;
-  return best ? `${best[1]}x: ${best[0]}` : undefined;
+  if (best) return `${best[1]}x: ${best[0]}`;
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !/following events occurred/i.test(l))
+    ?.slice(0, 160);
 }
 
 /** Reads both SIPp's final counters and judges the step. */
