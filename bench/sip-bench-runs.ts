@@ -151,7 +151,13 @@ function sippCpuSum(a: (ProcSample | undefined)[], b: (ProcSample | undefined)[]
   return cpuPercent(a[0], b[0]) + cpuPercent(a[1], b[1]);
 }
 
-/** The first complaint in a SIPp error file, shortened, e.g. an unexpected BYE. */
+/**
+ * The most frequent complaint in a SIPp error file, shortened and with its count, e.g. an
+ * unexpected 503 seen 240 times. Only time-stamped lines count (the SIP messages SIPp dumps after
+ * a complaint do not), SIPp's "The following events occurred:" headers are skipped and Call-IDs
+ * blanked so that the same complaint about different calls counts as one. Without any such line,
+ * the first other line.
+ */
 function firstSippError(file: string): string | undefined {
   let text: string;
   try {
@@ -159,11 +165,27 @@ function firstSippError(file: string): string | undefined {
   } catch {
     return undefined;
   }
-  const line = text
+  const counts = new Map<string, number>();
+  const stamp = /^\d{4}-\d\d-\d\d\s+[\d:.]+\s+[\d.]+:\s*/;
+  for (const raw of text.split('\n')) {
+    if (!stamp.test(raw)) continue;
+    const line = raw
+      .replace(stamp, '')
+      .replace(/Call-I[Dd]\s*'[^']*'/g, "Call-Id '*'")
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (line === '' || /following events occurred/i.test(line)) continue;
+    const key = line.slice(0, 160);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let best: [string, number] | undefined;
+  for (const e of counts) if (!best || e[1] > best[1]) best = e;
+  if (best) return `${best[1]}x: ${best[0]}`;
+  return text
     .split('\n')
-    .map((l) => l.replace(/^\d{4}-\d\d-\d\d\s+[\d:.]+\s+[\d.]+:\s*/, '').trim())
-    .find((l) => l !== '');
-  return line?.slice(0, 160);
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !/following events occurred/i.test(l))
+    ?.slice(0, 160);
 }
 
 /** Reads both SIPp's final counters and judges the step. */
