@@ -44,8 +44,8 @@ Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
   if (rate == 0) {
     std::string error;
     if (config.codec == "G729" && !MakeG729Codec(&error)) throw Napi::Error::New(env, error);
-    throw Napi::RangeError::New(env,
-                                "codec must be PCMU, PCMA, G722, G729 or OPUS, not " + config.codec);
+    throw Napi::RangeError::New(
+        env, "codec must be PCMU, PCMA, G722, G729 or OPUS, not " + config.codec);
   }
   config.ptime_ms = OptionPtime(opts);
   config.jitter.depth = OptionInt(opts, "jitterDepth", 2, 1, 16);

@@ -15,9 +15,9 @@ namespace tsw::media {
 
 namespace {
 
-constexpr size_t kSubframeSamples = 80;  // 10 ms at 8 kHz
-constexpr size_t kFrameBytes = 10;       // one coded 10 ms frame
-constexpr size_t kSidBytes = 2;          // an Annex B SID frame (RFC 3551 §4.5.6)
+constexpr size_t kSubframeSamples = 80;       // 10 ms at 8 kHz
+constexpr size_t kFrameBytes = 10;            // one coded 10 ms frame
+constexpr size_t kSidBytes = 2;               // an Annex B SID frame (RFC 3551 §4.5.6)
 constexpr uint8_t kErased[kFrameBytes] = {};  // handed to the decoder with the erasure flag
 
 class G729Codec : public RtpCodec {
