@@ -22,7 +22,17 @@
         "media/tone-detector.cc", "media/echo-canceller.cc",
         "media/line-detectors.cc",
         "media/rtcp-packet.cc", "media/rtp-receive-stats.cc", "media/rtcp-session.cc",
-        "media/engine-wrap-rtcp.cc", "media/mixer.cc", "media/engine-wrap-mixer.cc"
+        "media/engine-wrap-rtcp.cc", "media/mixer.cc", "media/engine-wrap-mixer.cc",
+        "media/g729-codec.cc"
+      ],
+      "variables": {
+        "have_bcg729": "<!(pkg-config --exists libbcg729 && echo 1 || echo 0)"
+      },
+      "conditions": [
+        ["have_bcg729==1", {
+          "defines": ["TSW_HAVE_BCG729"],
+          "libraries": ["<!@(pkg-config --libs libbcg729)"]
+        }]
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -9,6 +9,7 @@
 
 #include "addon-args.h"
 #include "engine-wrap.h"
+#include "g729-codec.h"
 #include "memory-port.h"
 #include "player-port.h"
 #include "recorder-port.h"
@@ -26,7 +27,7 @@ constexpr int kDefaultMemoryBuffer = 48000 * 30;
 
 }  // namespace
 
-// createRtpPort({ ip?, codec?: 'PCMU'|'PCMA'|'G722'|'OPUS', payloadType? (Opus), ptime?,
+// createRtpPort({ ip?, codec?: 'PCMU'|'PCMA'|'G722'|'G729'|'OPUS', payloadType? (Opus), ptime?,
 // jitterDepth?, jitterMaxDepth?,
 //   jitterAdaptive?, mediaTimeoutMs?, dtmfPayloadType?, latch?, remoteIp?, remotePort?,
 //   detectDtmf?, dtmfMode?: 'rfc4733'|'inband'|'signal',
@@ -41,7 +42,10 @@ Napi::Value EngineWrap::CreateRtpPort(const Napi::CallbackInfo& info) {
   config.codec_payload_type = OptionInt(opts, "payloadType", 111, 96, 127);
   const int rate = RtpPort::CodecRate(config);
   if (rate == 0) {
-    throw Napi::RangeError::New(env, "codec must be PCMU, PCMA, G722 or OPUS, not " + config.codec);
+    std::string error;
+    if (config.codec == "G729" && !MakeG729Codec(&error)) throw Napi::Error::New(env, error);
+    throw Napi::RangeError::New(
+        env, "codec must be PCMU, PCMA, G722, G729 or OPUS, not " + config.codec);
   }
   config.ptime_ms = OptionPtime(opts);
   config.jitter.depth = OptionInt(opts, "jitterDepth", 2, 1, 16);
@@ -260,8 +264,7 @@ Napi::Value EngineWrap::RtpSetCodec(const Napi::CallbackInfo& info) {
   std::string error;
   auto codec =
       std::make_shared<std::unique_ptr<RtpCodec>>(MakeRtpCodec(name, static_cast<int>(pt), &error));
-  if (!*codec)
-    throw Napi::RangeError::New(env, "codec must be PCMU, PCMA, G722 or OPUS, not " + name);
+  if (!*codec) throw Napi::RangeError::New(env, error);
   const int rate = (*codec)->rate();
   if (rate != port->rate() && rtp->rate_bound()) {
     throw Napi::RangeError::New(env, "this RTP port detects tones or cancels echo at " +

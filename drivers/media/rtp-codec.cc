@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "g711.h"
+#include "g729-codec.h"
 
 namespace tsw::media {
 
@@ -119,13 +120,14 @@ std::unique_ptr<RtpCodec> MakeRtpCodec(const std::string& name, int payload_type
   if (name == "PCMU") return std::make_unique<G711Codec>(G711Law::kUlaw);
   if (name == "PCMA") return std::make_unique<G711Codec>(G711Law::kAlaw);
   if (name == "G722") return std::make_unique<G722Codec>();
+  if (name == "G729") return MakeG729Codec(error);
   if (name == "OPUS") {
     auto opus = std::make_unique<OpusCodec>(payload_type);
     if (opus->ok()) return opus;
     *error = "libopus refused to create a 48 kHz mono coder";
     return nullptr;
   }
-  *error = "codec must be PCMU, PCMA, G722 or OPUS, not " + name;
+  *error = "codec must be PCMU, PCMA, G722, G729 or OPUS, not " + name;
   return nullptr;
 }
 

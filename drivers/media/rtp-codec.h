@@ -1,6 +1,7 @@
 // The audio codecs an RTP port speaks, behind one interface: G.711 (RFC 3551), G.722 (spandsp,
-// 16 kHz audio) and Opus (libopus, RFC 7587). Each codec tells the port its linear PCM rate (what
-// the bridge sees), its RTP clock rate and payload type. Two of those differ on purpose:
+// 16 kHz audio), G.729 (bcg729, g729-codec.h, optional) and Opus (libopus, RFC 7587). Each codec
+// tells the port its linear PCM rate (what the bridge sees), its RTP clock rate and payload type.
+// Two of those differ on purpose:
 //  - G.722 codes 16 kHz audio but its RTP clock runs at 8000 Hz (RFC 3551 §4.5.2, an error kept
 //    for compatibility), so a 20 ms frame is 320 samples but advances the timestamp by 160.
 //  - Opus always uses a 48000 Hz RTP clock (RFC 7587 §4.1); the port runs at 48 kHz, mono.
@@ -34,8 +35,9 @@ class RtpCodec {
   virtual bool Conceal(int16_t* /*out*/, size_t /*n*/) { return false; }
 };
 
-// `name` is PCMU, PCMA, G722 or OPUS; `payload_type` is used by Opus (dynamic, 96..127) and
-// ignored by the others, which have static ones. Returns nullptr and sets `error` when unknown.
+// `name` is PCMU, PCMA, G722, G729 (when built with bcg729) or OPUS; `payload_type` is used by Opus
+// (dynamic, 96..127) and ignored by the others, which have static ones. Returns nullptr and sets
+// `error` when unknown.
 std::unique_ptr<RtpCodec> MakeRtpCodec(const std::string& name, int payload_type,
                                        std::string* error);
 

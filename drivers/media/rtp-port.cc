@@ -10,6 +10,7 @@
 #include <random>
 #include <utility>
 
+#include "g729-codec.h"
 #include "udp-socket.h"
 
 namespace tsw::media {
@@ -46,6 +47,7 @@ int RtpPort::CodecRate(const RtpPortConfig& config) {
   const std::string name = CodecName(config);
   if (name == "PCMU" || name == "PCMA") return 8000;
   if (name == "G722") return 16000;
+  if (name == "G729") return G729Available() ? 8000 : 0;
   if (name == "OPUS") return 48000;
   return 0;
 }

@@ -15,7 +15,7 @@ die() { printf '[install-deps] error: %s\n' "$*" >&2; exit 1; }
 # SIP peers and loopback tools for the test suite.
 PACKAGES="build-essential python3 pkg-config clang-format sqlite3 socat sip-tester tmux baresip-core
   pulseaudio pulseaudio-utils libasound2-plugins
-  libspandsp-dev libopus-dev libspeexdsp-dev portaudio19-dev"
+  libspandsp-dev libopus-dev libspeexdsp-dev libbcg729-dev portaudio19-dev"
 
 command -v node >/dev/null 2>&1 || die "Node.js 20 or newer is required (node not found)"
 major=$(node -p 'process.versions.node.split(".")[0]')

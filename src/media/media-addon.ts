@@ -55,7 +55,7 @@ export interface RtpStats {
 }
 
 /** Codecs of the RTP port (drivers/media/rtp-codec.h). */
-export type RtpCodecName = 'PCMU' | 'PCMA' | 'G722' | 'OPUS';
+export type RtpCodecName = 'PCMU' | 'PCMA' | 'G722' | 'G729' | 'OPUS';
 
 /**
  * How an RTP port sends DTMF: RFC 4733 telephone events, Q.23 tones in the audio, or not in the
@@ -174,6 +174,8 @@ export interface NativeTdmPortOptions {
 
 export interface MediaAddon {
   MediaEngine: new (options: { rtpPortMin?: number; rtpPortMax?: number }) => NativeMediaEngine;
+  /** The RTP codecs this build speaks; G729 only when it was built with libbcg729. */
+  codecs: RtpCodecName[];
 }
 
 /** Where `npm run build:native` puts the addon, seen from dist/src/media/. */
@@ -206,4 +208,16 @@ export function loadMediaAddonFrom(file: string): MediaAddon {
 export function mediaAddon(): MediaAddon {
   cached ??= loadMediaAddonFrom(DEFAULT_MEDIA_ADDON_PATH);
   return cached;
+}
+
+/**
+ * Whether the media engine can code `codec`: G729 is built in only where libbcg729 was installed
+ * at `npm run build:native` time. False when the addon itself does not load.
+ */
+export function engineHasCodec(codec: RtpCodecName): boolean {
+  try {
+    return mediaAddon().codecs.includes(codec);
+  } catch {
+    return false;
+  }
 }

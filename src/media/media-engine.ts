@@ -71,7 +71,8 @@ export interface RtpPortOptions {
   /** Local IPv4 address to bind (default 127.0.0.1). */
   ip?: string;
   /**
-   * PCMU (default), PCMA, G722 (16 kHz audio, RTP clock 8000, payload type 9) or OPUS (48 kHz
+   * PCMU (default), PCMA, G722 (16 kHz audio, RTP clock 8000, payload type 9), G729 (8 kHz,
+   * payload type 18, annex B off; only in a build with libbcg729, see engineHasCodec) or OPUS (48 kHz
    * mono, RTP clock 48000, dynamic payload type). The port's linear rate follows the codec; a
    * bridge to a port of another rate resamples.
    */

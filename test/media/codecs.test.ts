@@ -13,7 +13,7 @@ function newEngine(base: number): MediaEngine {
   return e;
 }
 
-const RATE: Record<RtpCodecName, number> = { PCMU: 8000, PCMA: 8000, G722: 16000, OPUS: 48000 };
+const RATE: Record<RtpCodecName, number> = { PCMU: 8000, PCMA: 8000, G722: 16000, G729: 8000, OPUS: 48000 };
 
 /** memory -> RTP (codec) -> loopback -> RTP (codec) -> memory, both memories at the codec's rate. */
 async function roundTrip(

@@ -17,9 +17,14 @@ cflags="-std=c++17 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror $(pkg-co
 libs="$(pkg-config --libs spandsp speexdsp opus) -lm -pthread"
 asan="-fsanitize=address,undefined -fno-sanitize-recover=all"
 tsan="-fsanitize=thread"
+# G.729 is optional, as in binding.gyp: built in when libbcg729 is installed.
+if pkg-config --exists libbcg729; then
+  cflags="$cflags -DTSW_HAVE_BCG729"
+  libs="$libs $(pkg-config --libs libbcg729)"
+fi
 
 pure="g711 rtp-packet dtmf-rfc4733 jitter-buffer wav-file tone-generator resampler dtmf-inband
-  rtp-codec tone-detector echo-canceller rtcp-packet rtp-receive-stats"
+  rtp-codec g729-codec tone-detector echo-canceller rtcp-packet rtp-receive-stats"
 engine="media-engine bridge mixer memory-port rtp-port rtcp-session udp-socket player-port
   recorder-port"
 

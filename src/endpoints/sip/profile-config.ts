@@ -7,6 +7,7 @@
 import { childrenNamed, firstChild, type XmlNode } from '../../config/xml-node.js';
 import { defineSchema, readParamList, type SettingsOf, validateParams } from '../../config/schema.js';
 import { TswError } from '../../core/errors.js';
+import { engineHasCodec } from '../../media/media-addon.js';
 import { CODECS, type CodecName } from '../../sip/sdp/index.js';
 import { type GatewayConfig, readGateways } from './gateway-config.js';
 
@@ -107,6 +108,14 @@ function parseCodecList(text: string, where: XmlNode['loc'] | undefined, param: 
       throw new TswError('TSW_ERR_CONFIG_PARAM', `param "${param}": unknown codec "${raw.trim()}"`, {
         location: where,
       });
+    }
+    if (codec === 'G729' && !engineHasCodec('G729')) {
+      throw new TswError(
+        'TSW_ERR_CONFIG_PARAM',
+        `param "${param}": codec "${raw.trim()}" needs libbcg729, which this media engine was built ` +
+          'without (install libbcg729-dev and run npm run build:native)',
+        { location: where },
+      );
     }
     if (!out.includes(codec)) out.push(codec);
   }

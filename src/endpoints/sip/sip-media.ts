@@ -195,6 +195,7 @@ const ENGINE_CODECS: Readonly<Record<CodecName, RtpCodecName | undefined>> = {
   PCMU: 'PCMU',
   PCMA: 'PCMA',
   G722: 'G722',
+  G729: 'G729',
   opus: 'OPUS',
   'telephone-event': undefined,
 };

@@ -2,12 +2,13 @@
  * The codecs a gateway offers and how each is written in SDP. Static payload
  * types come from RFC 3551 §6; G.722 is listed at 8000 Hz in rtpmap although it
  * samples at 16 kHz, an error in RFC 1890 that RFC 3551 §4.5.2 keeps for
- * compatibility. opus is always `opus/48000/2` (RFC 7587 §7), and
+ * compatibility. G.729 is offered and answered with annexb=no (RFC 4856, the G729 media type:
+ * without the parameter annex B is implied) because the engine does not send SID frames. opus is always `opus/48000/2` (RFC 7587 §7), and
  * telephone-event carries DTMF (RFC 4733 §7.1.1, events 0–16).
  */
 import type { RtpMap } from './sdp-media.js';
 
-export type CodecName = 'PCMU' | 'PCMA' | 'G722' | 'opus' | 'telephone-event';
+export type CodecName = 'PCMU' | 'PCMA' | 'G722' | 'G729' | 'opus' | 'telephone-event';
 
 export interface CodecSpec {
   name: CodecName;
@@ -24,6 +25,7 @@ export const CODECS: Readonly<Record<CodecName, CodecSpec>> = {
   PCMU: { name: 'PCMU', staticPt: 0, clockRate: 8000, channels: undefined, fmtp: undefined },
   PCMA: { name: 'PCMA', staticPt: 8, clockRate: 8000, channels: undefined, fmtp: undefined },
   G722: { name: 'G722', staticPt: 9, clockRate: 8000, channels: undefined, fmtp: undefined },
+  G729: { name: 'G729', staticPt: 18, clockRate: 8000, channels: undefined, fmtp: 'annexb=no' },
   opus: { name: 'opus', staticPt: undefined, clockRate: 48000, channels: 2, fmtp: 'useinbandfec=1' },
   'telephone-event': {
     name: 'telephone-event',

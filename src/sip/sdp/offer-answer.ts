@@ -229,7 +229,7 @@ export function answerOffer(
       spec,
       offered.clockRate,
       offered.channels,
-      offered.fmtp ?? spec.fmtp,
+      spec.name === 'G729' ? spec.fmtp : (offered.fmtp ?? spec.fmtp),
     );
     if (te !== undefined) {
       formats.push(String(te.pt));

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import { engineHasCodec } from '../../../src/media/media-addon.js';
 import { makeBaseDir, startTestCore, TEST_MODULES, type TestCore } from '../../support/core-harness.js';
 import { freeSipPort } from './sip-fixture.js';
 
@@ -74,10 +75,32 @@ describe('mod_sip configuration', () => {
       path,
       readFileSync(path, 'utf8').replace(
         'name="inbound-codec-prefs" value="PCMU,PCMA"',
-        'name="inbound-codec-prefs" value="PCMU,G729"',
+        'name="inbound-codec-prefs" value="PCMU,G726"',
       ),
     );
     tc = await startTestCore({ base });
-    await assert.rejects(tc.core.modules.load('mod_sip'), /external\.xml:\d+.*unknown codec "G729"/);
+    await assert.rejects(tc.core.modules.load('mod_sip'), /external\.xml:\d+.*unknown codec "G726"/);
+  });
+
+  it('G729 in the codec prefs loads when the engine has bcg729, else is refused naming it', async () => {
+    const base = await shippedWithFreePorts();
+    const path = join(base, 'conf', 'sip_profiles', 'external.xml');
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(
+        'name="inbound-codec-prefs" value="PCMU,PCMA"',
+        'name="inbound-codec-prefs" value="g729,PCMU"',
+      ),
+    );
+    tc = await startTestCore({ base });
+    if (engineHasCodec('G729')) {
+      await tc.core.modules.load('mod_sip');
+      assert.match(await tc.api('sip status profile external'), /CODECS IN\s+G729,PCMU/);
+    } else {
+      await assert.rejects(
+        tc.core.modules.load('mod_sip'),
+        /external\.xml:\d+.*codec "g729" needs libbcg729/,
+      );
+    }
   });
 });

@@ -205,3 +205,32 @@ test('telephone-event keeps the profile rfc2833-pt in an offer and opus never ta
     assert.equal(n.telephoneEventPt, 101);
   }
 });
+
+test('an offer with G729 preferred is answered with payload type 18 and annexb=no', () => {
+  const offer = parseSdp(
+    remoteOffer([
+      'm=audio 30000 RTP/AVP 18 0 101',
+      'a=rtpmap:18 G729/8000',
+      'a=fmtp:18 annexb=yes',
+      'a=rtpmap:101 telephone-event/8000',
+    ]),
+  );
+  const result = answerOffer(offer, ['G729', 'PCMU', 'telephone-event'], LOCAL);
+  assert.equal(result.codec?.name, 'G729');
+  assert.equal(result.codec?.pt, 18);
+  const text = serializeSdp(result.answer);
+  assert.match(text, /\r\nm=audio 20000 RTP\/AVP 18 101\r\n/);
+  // The engine sends no SID frames: the answer says so whatever the offer allowed.
+  assert.match(text, /a=rtpmap:18 G729\/8000\r\na=fmtp:18 annexb=no\r\n/);
+  // Not preferred: PCMU wins, and a static 18 with no rtpmap is still G729 when it is wanted.
+  assert.equal(answerOffer(offer, ['PCMU', 'G729'], LOCAL).codec?.name, 'PCMU');
+  const bare = parseSdp(remoteOffer(['m=audio 30000 RTP/AVP 18']));
+  assert.equal(answerOffer(bare, ['G729'], LOCAL).codec?.pt, 18);
+  assert.equal(answerOffer(bare, ['PCMU'], LOCAL).rejected, true);
+});
+
+test('our offer with G729 lists payload type 18 with annexb=no', () => {
+  const text = serializeSdp(buildOffer(['G729', 'PCMA'], LOCAL));
+  assert.match(text, /\r\nm=audio 20000 RTP\/AVP 18 8\r\n/);
+  assert.match(text, /a=rtpmap:18 G729\/8000\r\na=fmtp:18 annexb=no\r\n/);
+});
