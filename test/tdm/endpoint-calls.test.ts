@@ -109,9 +109,13 @@ describe('mod_tdm on the loop card', () => {
     const a = await originate('tdm/1/2/5551234 &park');
     await waitFor(() => a.channel.answered, 5000, 'the FXO leg answered');
     const io = a.endpoint.io;
-    assert.ok(io.receiveMessage, 'the endpoint takes messages');
+    assert.ok(typeof io.receiveMessage === 'function', 'the endpoint takes messages');
     assert.equal(await io.receiveMessage(a, { type: 'nomedia', peer: '' }), false, 'nomedia refused');
-    assert.equal(await io.receiveMessage(a, { type: 'display', name: 'x', number: '1' }), false, 'display refused');
+    assert.equal(
+      await io.receiveMessage(a, { type: 'display', name: 'x', number: '1' }),
+      false,
+      'display refused',
+    );
     assert.equal(await io.receiveMessage(a, { type: 'progress' }), true);
     assert.equal(await io.receiveMessage(a, { type: 'answer' }), true, 'an answered line accepts answer');
     a.hangup();

@@ -89,9 +89,21 @@ describe('tdm.conf', () => {
   });
 
   const badEcho: [string, string, RegExp][] = [
-    ['a hybrid echo delay without its loss', '<param name="loop-echo-delay-ms" value="8"/>', /loop-echo-delay-ms needs loop-echo-erl-db/],
-    ['a hybrid echo loss above 90 dB', '<param name="loop-echo-erl-db" value="95"/>', /loop-echo-erl-db must be 0\.\.90/],
-    ['a hybrid echo loss that is not a number', '<param name="loop-echo-erl-db" value="ten"/>', /loop-echo-erl-db/],
+    [
+      'a hybrid echo delay without its loss',
+      '<param name="loop-echo-delay-ms" value="8"/>',
+      /loop-echo-delay-ms needs loop-echo-erl-db/,
+    ],
+    [
+      'a hybrid echo loss above 90 dB',
+      '<param name="loop-echo-erl-db" value="95"/>',
+      /loop-echo-erl-db must be 0\.\.90/,
+    ],
+    [
+      'a hybrid echo loss that is not a number',
+      '<param name="loop-echo-erl-db" value="ten"/>',
+      /loop-echo-erl-db/,
+    ],
     [
       'a hybrid echo delay beyond 500 ms',
       '<param name="loop-echo-erl-db" value="10"/><param name="loop-echo-delay-ms" value="600"/>',

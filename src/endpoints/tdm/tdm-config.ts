@@ -13,7 +13,13 @@
  *
  * Every problem is a TSW_ERR_CONFIG_PARAM naming the file:line of the element at fault.
  */
-import { defineSchema, readParamList, validateParams, type ParamEntry, type SettingsOf } from '../../config/schema.js';
+import {
+  defineSchema,
+  readParamList,
+  validateParams,
+  type ParamEntry,
+  type SettingsOf,
+} from '../../config/schema.js';
 import { childrenNamed, firstChild, type XmlNode } from '../../config/xml-node.js';
 import { TswError, type SourceLocation } from '../../core/errors.js';
 import { toneProfile } from '../../media/tone-detect.js';
@@ -202,16 +208,21 @@ function readLoopEcho(
   entries: ParamEntry[],
   loc: SourceLocation,
 ): SpanConfig['loopEcho'] {
-  const where = (name: string): SourceLocation => entries.find((e) => e.name.toLowerCase() === name)?.loc ?? loc;
+  const where = (name: string): SourceLocation =>
+    entries.find((e) => e.name.toLowerCase() === name)?.loc ?? loc;
   const erlText = values['loop-echo-erl-db'];
   if (erlText === '') {
     if (entries.some((e) => e.name.toLowerCase() === 'loop-echo-delay-ms')) {
-      fail(where('loop-echo-delay-ms'), `span ${id}: loop-echo-delay-ms needs loop-echo-erl-db (the echo's loss)`);
+      fail(
+        where('loop-echo-delay-ms'),
+        `span ${id}: loop-echo-delay-ms needs loop-echo-erl-db (the echo's loss)`,
+      );
     }
     return undefined;
   }
   const erlDb = Number(erlText);
-  if (!(erlDb >= 0 && erlDb <= 90)) fail(where('loop-echo-erl-db'), `span ${id}: loop-echo-erl-db must be 0..90 dB`);
+  if (!(erlDb >= 0 && erlDb <= 90))
+    fail(where('loop-echo-erl-db'), `span ${id}: loop-echo-erl-db must be 0..90 dB`);
   return { delayMs: values['loop-echo-delay-ms'], erlDb };
 }
 
