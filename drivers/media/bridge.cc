@@ -48,10 +48,14 @@ void Bridge::Relay(Port& from, Port& to) {
 void Bridge::Run(EventList& events) {
   // An RTP port may have changed codec, and with it rate, since the last frame.
   if (a_->rate() != a_rate_ || b_->rate() != b_rate_) Fit();
-  Carry(*a_, *b_, a_to_b_.get(), events);
-  Carry(*b_, *a_, b_to_a_.get(), events);
+  // Digits first: a port that heard a digit start while polling (a TDM port's queue holds frames
+  // that carry the tone's onset) has its peer start the event before this frame is carried, so a
+  // peer that sends RFC 4733 leaves the tone out of this frame's audio. Digits an RTP port hears in
+  // ReadFrame reach its peer at the next Run, before that peer's next frame, as before.
   Relay(*a_, *b_);
   Relay(*b_, *a_);
+  Carry(*a_, *b_, a_to_b_.get(), events);
+  Carry(*b_, *a_, b_to_a_.get(), events);
 }
 
 }  // namespace tsw::media

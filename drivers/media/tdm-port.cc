@@ -17,10 +17,7 @@ constexpr size_t kTdmFrame = kTdmRate * kTdmPtime / 1000;
 
 TdmPort::TdmPort(uint32_t id, std::shared_ptr<tdm::TdmChannel> channel, TdmPortConfig config)
     : Port(id, kTdmRate, kTdmPtime), channel_(std::move(channel)), config_(config) {
-  if (config_.detect_dtmf) {
-    dtmf_ = dtmf_rx_init(nullptr, nullptr, nullptr);
-    dtmf_rx_set_realtime_callback(dtmf_, &TdmPort::OnTone, this);
-  }
+  if (config_.detect_dtmf) dtmf_rx_ = std::make_unique<InbandDtmfDetector>();
   if (config_.echo.tail_ms > 0) {
     echo_ = std::make_unique<LineEchoCanceller>(config_.echo);
     exact_echo_ref_ = channel_->ReportsSent();
@@ -40,7 +37,6 @@ TdmPort::TdmPort(uint32_t id, std::shared_ptr<tdm::TdmChannel> channel, TdmPortC
 }
 
 TdmPort::~TdmPort() {
-  if (dtmf_ != nullptr) dtmf_rx_free(dtmf_);
   if (fsk_ != nullptr) adsi_rx_free(fsk_);
   if (fsk_next_ != nullptr) adsi_tx_free(fsk_next_);
   if (fsk_tx_ != nullptr) adsi_tx_free(fsk_tx_);
@@ -157,7 +153,14 @@ void TdmPort::WriteFrame(const int16_t* in, EventList& events) {
     return;
   }
   static const int16_t kSilence[kTdmFrame] = {};
-  const int16_t* frame = FskFrame(in != nullptr ? in : kSilence);
+  if (in == nullptr) in = kSilence;
+  if (dtmf_tx_.Next(dtmf_frame_, kTdmFrame)) {
+    // A relayed digit replaces the audio. Its echo from the hybrid comes back on this port's
+    // receive side a few ms later: the detector ignores it, and 100 ms after the tone too.
+    in = dtmf_frame_;
+    if (dtmf_rx_) dtmf_rx_->Suppress(static_cast<int>(kTdmFrame) + 800);
+  }
+  const int16_t* frame = FskFrame(in);
   try {
     channel_->Write(reinterpret_cast<const uint8_t*>(frame), kTdmFrame * sizeof(int16_t));
   } catch (const std::exception& e) {
@@ -178,12 +181,24 @@ void TdmPort::Idle(EventList& events) {
   WriteFrame(nullptr, events);
 }
 
+void TdmPort::RelayDtmf(const DigitNote& note) {
+  if (note.start) {
+    dtmf_tx_.StartOpen(note.digit);
+  } else {
+    dtmf_tx_.EndOpen(note.duration_ms);
+  }
+}
+
 void TdmPort::Detect(const int16_t* frame, EventList& events) {
-  if (dtmf_ == nullptr) return;
-  pending_ = &events;
-  dtmf_rx(dtmf_, frame, static_cast<int>(kTdmFrame));
-  if (digit_ != 0) digit_samples_ += static_cast<int64_t>(kTdmFrame);
-  pending_ = nullptr;
+  if (!dtmf_rx_) return;
+  notes_.clear();
+  dtmf_rx_->Process(frame, kTdmFrame, &notes_);
+  for (const DigitNote& note : notes_) {
+    if (bridged) heard.push_back(note);
+    if (note.start) continue;
+    events.push_back({"dtmf", id(), std::string(1, note.digit), note.duration_ms});
+    counters_.digits.fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 void TdmPort::Supervise(const int16_t* frame, EventList& events) {
@@ -214,20 +229,6 @@ void TdmPort::OnFskMessage(void* user, const uint8_t* msg, int len) {
   }
   self->pending_->push_back({"caller-id", self->id(), std::move(hex), self->config_.fsk_standard});
   self->counters_.caller_ids.fetch_add(1, std::memory_order_relaxed);
-}
-
-void TdmPort::OnTone(void* user, int code, int /*level*/, int /*delay*/) {
-  auto* self = static_cast<TdmPort*>(user);
-  if (code != 0) {
-    self->digit_ = code;
-    self->digit_samples_ = 0;
-    return;
-  }
-  if (self->digit_ == 0 || self->pending_ == nullptr) return;
-  const char digit[2] = {static_cast<char>(self->digit_), '\0'};
-  self->pending_->push_back({"dtmf", self->id(), digit, self->digit_samples_ * 1000 / kTdmRate});
-  self->counters_.digits.fetch_add(1, std::memory_order_relaxed);
-  self->digit_ = 0;
 }
 
 }  // namespace tsw::media

@@ -12,8 +12,15 @@
 // the card) has not gone below `target` + 1 for a whole window of one second, one frame is
 // dropped. A hard cap (`max_queue`, `max_ahead`) bounds the delay even while the window runs.
 //
-// Every received block also runs through spandsp's dtmf_rx, because TDM lines carry digits as
-// Q.23 tones, not as RFC 4733 events; a digit is reported ("dtmf") once it ends, with its length.
+// Every received block also runs through the in-band DTMF detector (dtmf-inband.h), because TDM
+// lines carry digits as Q.23 tones, not as RFC 4733 events; a digit is reported ("dtmf") once it
+// ends, with its length.
+//
+// Digits across a bridge (Bridge::Relay): the digits the port hears on the line go to its peer as
+// in-band notes, so an RTP peer that sends RFC 4733 sends them as events (and leaves the tone out
+// of its audio while the event lasts), and one that sends in-band lets the audio carry them. The
+// digits a peer relays to the port (RFC 4733 events an RTP peer received) are played onto the line
+// as Q.23 tones in place of the audio; the detector ignores them and their echo meanwhile.
 //
 // Line supervision, each optional, on the received blocks (after the echo canceller):
 //   - call-progress tones by cadence (tone-detector.h): "tone" with the profile's name
@@ -36,6 +43,7 @@
 #include <vector>
 
 #include "../tdm/tdm-driver.h"
+#include "dtmf-inband.h"
 #include "echo-canceller.h"
 #include "line-detectors.h"
 #include "port.h"
@@ -79,6 +87,8 @@ class TdmPort : public Port {
   bool ReadFrame(int16_t* out, EventList& events) override;
   void WriteFrame(const int16_t* in, EventList& events) override;
   void Idle(EventList& events) override;
+  void RelayDtmf(const DigitNote& note) override;
+  bool SendsDtmfInband() const override { return true; }
 
   const TdmPortCounters& counters() const { return counters_; }
 
@@ -89,7 +99,6 @@ class TdmPort : public Port {
   bool SendFsk(int standard, const std::vector<uint8_t>& msg, int delay_ms);
 
  private:
-  static void OnTone(void* user, int code, int level, int delay);
   static void OnFskMessage(void* user, const uint8_t* msg, int len);
   void Detect(const int16_t* frame, EventList& events);
   void Supervise(const int16_t* frame, EventList& events);
@@ -104,11 +113,11 @@ class TdmPort : public Port {
   int rx_left_ = 0;
   int tx_low_ = INT32_MAX;
   int tx_left_ = 0;
-  dtmf_rx_state_t* dtmf_ = nullptr;
-  // Digit being heard: its code (0 when none) and length so far, in samples.
-  int digit_ = 0;
-  int64_t digit_samples_ = 0;
-  EventList* pending_ = nullptr;  // where OnTone puts its event while Detect runs
+  std::unique_ptr<InbandDtmfDetector> dtmf_rx_;
+  std::vector<DigitNote> notes_;
+  InbandDtmfSender dtmf_tx_;  // digits relayed from the bridge peer, played onto the line
+  int16_t dtmf_frame_[160] = {};
+  EventList* pending_ = nullptr;  // where OnFskMessage puts its event while Supervise runs
   std::unique_ptr<LineEchoCanceller> echo_;
   bool exact_echo_ref_ = false;  // the channel reports what it sent (TdmChannel::ReportsSent)
   std::unique_ptr<ToneDetector> tone_rx_;

@@ -123,6 +123,17 @@ export function channelTone(kind: ToneKind, lookup: ToneLookup): string | undefi
   return toneFor(country, kind, (n) => lookup.global(n)) ?? toneFor(fallback, kind, (n) => lookup.global(n));
 }
 
+/**
+ * The tone string made to repeat until the player is stopped (`loops=-1`), for
+ * tones that sound until something happens (dial, busy, reorder). A string
+ * that sets its own `loops` (or `L`) is left as written.
+ */
+export function repeatingTone(tone: string): string {
+  const stream = parseToneStream(tone);
+  if (stream.loops !== undefined) return tone;
+  return `${tone.trim().replace(/;+$/, '')};loops=-1`;
+}
+
 /** Total length of one pass through the segments, in ms. */
 export function cadenceMs(stream: ToneStream): number {
   return stream.segments.reduce((sum, s) => sum + s.onMs + s.offMs, 0);

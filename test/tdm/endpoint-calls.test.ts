@@ -104,6 +104,24 @@ describe('mod_tdm on the loop card', () => {
     await allIdle(3000);
   });
 
+  test('the TDM endpoint refuses nomedia and display messages and accepts answer and progress', async () => {
+    await allIdle(3000);
+    const a = await originate('tdm/1/2/5551234 &park');
+    await waitFor(() => a.channel.answered, 5000, 'the FXO leg answered');
+    const io = a.endpoint.io;
+    assert.ok(typeof io.receiveMessage === 'function', 'the endpoint takes messages');
+    assert.equal(await io.receiveMessage(a, { type: 'nomedia', peer: '' }), false, 'nomedia refused');
+    assert.equal(
+      await io.receiveMessage(a, { type: 'display', name: 'x', number: '1' }),
+      false,
+      'display refused',
+    );
+    assert.equal(await io.receiveMessage(a, { type: 'progress' }), true);
+    assert.equal(await io.receiveMessage(a, { type: 'answer' }), true, 'an answered line accepts answer');
+    a.hangup();
+    await allIdle(3000);
+  });
+
   test('a rotary phone: pulse digits on an FXS port are collected and routed like DTMF', async () => {
     await allIdle(3000);
     // The loop card's test controls stand in for the phone: lift it, then dial by loop breaks.

@@ -88,6 +88,43 @@ describe('tdm.conf', () => {
     assert.match(twice.error?.message ?? '', /configured twice/);
   });
 
+  const badEcho: [string, string, RegExp][] = [
+    [
+      'a hybrid echo delay without its loss',
+      '<param name="loop-echo-delay-ms" value="8"/>',
+      /loop-echo-delay-ms needs loop-echo-erl-db/,
+    ],
+    [
+      'a hybrid echo loss above 90 dB',
+      '<param name="loop-echo-erl-db" value="95"/>',
+      /loop-echo-erl-db must be 0\.\.90/,
+    ],
+    [
+      'a hybrid echo loss that is not a number',
+      '<param name="loop-echo-erl-db" value="ten"/>',
+      /loop-echo-erl-db/,
+    ],
+    [
+      'a hybrid echo delay beyond 500 ms',
+      '<param name="loop-echo-erl-db" value="10"/><param name="loop-echo-delay-ms" value="600"/>',
+      /loop-echo-delay-ms/,
+    ],
+  ];
+  for (const [what, param, message] of badEcho) {
+    test(`${what} on a loop span is refused with file:line`, async () => {
+      const { t, error } = await loadWith(`
+    <span id="1" driver="loop" ports="2">
+      ${param}
+      <channels range="1" type="fxs"/>
+    </span>`);
+      cores.push(t);
+      assert.ok(error, 'the load failed');
+      assert.match(error.message, message);
+      assert.match(error.message, /tdm\.conf\.xml:5/);
+      assert.equal(t.core.modules.isLoaded('mod_tdm'), false);
+    });
+  }
+
   test('driver auto without /dev/dahdi falls back to the loop card', async () => {
     const { t, error } = await loadWith(
       `<span id="1" driver="auto" ports="2"><channels range="1" type="fxs"/></span>`,

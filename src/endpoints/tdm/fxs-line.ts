@@ -83,7 +83,7 @@ export class FxsLine extends TdmLine {
       this.#pendingUuid = undefined;
       await this.media?.detach(uuid);
       this.transition(S.hangupTone);
-      await this.ownPort('reorder', this.tone('reorder'));
+      await this.ownPort('reorder', this.repeatingTone('reorder'));
       return;
     }
     this.#pendingUuid = undefined;
@@ -93,7 +93,7 @@ export class FxsLine extends TdmLine {
   async #collectDigits(leg: MediaLeg | undefined, signal: AbortSignal): Promise<string> {
     if (!leg) return '';
     const p = this.cfg.params;
-    const tone = this.tone('dial');
+    const tone = this.repeatingTone('dial');
     const player = tone ? leg.own(leg.engine.createPlayer(leg.uuid, { tone })) : undefined;
     if (player) leg.connect(player);
     let digits = '';
@@ -232,6 +232,6 @@ export class FxsLine extends TdmLine {
     this.transition(S.hangupTone);
     if (this.cfg.params['loop-drop-on-hangup']) this.hook('ONHOOK');
     const kind = this.cfg.params['hangup-tone'];
-    if (kind !== 'none') await this.ownPort(kind, this.tone(kind));
+    if (kind !== 'none') await this.ownPort(kind, this.repeatingTone(kind));
   }
 }

@@ -36,6 +36,7 @@ function openSpan(span: SpanConfig, log: LineHost['log']): TdmCard {
       ring: { onMs: span.loop['loop-ring-on-ms'], offMs: span.loop['loop-ring-off-ms'] },
       flashMaxBreakMs: span.loop['loop-flash-max-break-ms'],
       reversalOnAnswer: span.loop['loop-reversal-on-answer'],
+      ...(span.loopEcho ? { echo: span.loopEcho } : {}),
     },
   });
 }

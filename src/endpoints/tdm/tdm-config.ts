@@ -13,7 +13,13 @@
  *
  * Every problem is a TSW_ERR_CONFIG_PARAM naming the file:line of the element at fault.
  */
-import { defineSchema, readParamList, validateParams, type SettingsOf } from '../../config/schema.js';
+import {
+  defineSchema,
+  readParamList,
+  validateParams,
+  type ParamEntry,
+  type SettingsOf,
+} from '../../config/schema.js';
 import { childrenNamed, firstChild, type XmlNode } from '../../config/xml-node.js';
 import { TswError, type SourceLocation } from '../../core/errors.js';
 import { toneProfile } from '../../media/tone-detect.js';
@@ -83,6 +89,19 @@ export const LOOP_SCHEMA = defineSchema({
   'loop-ring-off-ms': { type: 'int', default: 4000, min: 0, max: 10000 },
   'loop-flash-max-break-ms': { type: 'int', default: 1000, min: 200, max: 5000 },
   'loop-reversal-on-answer': { type: 'bool', default: false },
+  'loop-echo-delay-ms': {
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 500,
+    description: 'hybrid echo delay, both sides of every pair',
+  },
+  'loop-echo-erl-db': {
+    type: 'string',
+    default: '',
+    pattern: /^\d+(\.\d+)?$/,
+    description: 'hybrid echo return loss in dB (0..90); unset: no echo',
+  },
 });
 
 export type PortParams = SettingsOf<typeof PORT_SCHEMA>;
@@ -107,6 +126,8 @@ export interface SpanConfig {
   driver: 'loop' | 'dahdi' | 'auto';
   ports: number;
   loop: SettingsOf<typeof LOOP_SCHEMA>;
+  /** The loop card's hybrid echo (`loop-echo-delay-ms`, `loop-echo-erl-db`); undefined: none. */
+  loopEcho: { delayMs: number; erlDb: number } | undefined;
   loc: SourceLocation;
 }
 
@@ -180,6 +201,31 @@ function checkPort(
   return { digitMap, rxGainDb: rx, txGainDb: tx, answer, disconnect };
 }
 
+/** The hybrid echo a loop span asks for: on once `loop-echo-erl-db` is given. */
+function readLoopEcho(
+  id: number,
+  values: SettingsOf<typeof LOOP_SCHEMA>,
+  entries: ParamEntry[],
+  loc: SourceLocation,
+): SpanConfig['loopEcho'] {
+  const where = (name: string): SourceLocation =>
+    entries.find((e) => e.name.toLowerCase() === name)?.loc ?? loc;
+  const erlText = values['loop-echo-erl-db'];
+  if (erlText === '') {
+    if (entries.some((e) => e.name.toLowerCase() === 'loop-echo-delay-ms')) {
+      fail(
+        where('loop-echo-delay-ms'),
+        `span ${id}: loop-echo-delay-ms needs loop-echo-erl-db (the echo's loss)`,
+      );
+    }
+    return undefined;
+  }
+  const erlDb = Number(erlText);
+  if (!(erlDb >= 0 && erlDb <= 90))
+    fail(where('loop-echo-erl-db'), `span ${id}: loop-echo-erl-db must be 0..90 dB`);
+  return { delayMs: values['loop-echo-delay-ms'], erlDb };
+}
+
 function readSpan(node: XmlNode, seen: Set<number>, out: TdmConfig): void {
   const id = Number(node.attrs.id);
   if (!Number.isInteger(id) || id < 1) fail(node.loc, `<span> needs id="<number from 1>"`);
@@ -196,7 +242,8 @@ function readSpan(node: XmlNode, seen: Set<number>, out: TdmConfig): void {
   const portEntries = own.filter((e) => !e.name.toLowerCase().startsWith('loop-'));
   const loop = validateParams(loopEntries, LOOP_SCHEMA, node.loc);
   if (loop.errors[0]) throw loop.errors[0];
-  out.spans.push({ id, driver, ports, loop: loop.values, loc: node.loc });
+  const loopEcho = readLoopEcho(id, loop.values, loopEntries, node.loc);
+  out.spans.push({ id, driver, ports, loop: loop.values, loopEcho, loc: node.loc });
   const taken = new Set<number>();
   for (const ch of childrenNamed(node, 'channels')) {
     const type = ch.attrs.type;

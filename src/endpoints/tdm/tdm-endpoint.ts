@@ -81,10 +81,24 @@ export function createTdmEndpoint(core: Core, table: LineTable): Endpoint {
       },
 
       receiveMessage(session: Session, msg: ChannelMessage): boolean {
-        const line = table.bySession.get(session.uuid);
-        if (!line) return msg.type !== 'answer' || session.channel.up;
-        if (msg.type === 'answer') return line.answer(session);
-        return true;
+        switch (msg.type) {
+          case 'answer': {
+            const line = table.bySession.get(session.uuid);
+            return line ? line.answer(session) : session.channel.up;
+          }
+          // Audio flows on an analog line from seizure: early media and ringback need no act of
+          // the port. Bridge and unbridge are notices; the media bridge is the core's.
+          case 'progress':
+          case 'ring_ready':
+          case 'bridge':
+          case 'unbridge':
+            return true;
+          // An analog line has no display to update mid-call, and its audio cannot bypass the
+          // engine (`nomedia`): both are refused rather than acknowledged and ignored.
+          case 'display':
+          case 'nomedia':
+            return false;
+        }
       },
 
       async kill(session: Session, cause: HangupCause): Promise<void> {

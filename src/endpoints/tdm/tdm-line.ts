@@ -12,7 +12,7 @@ import type { Session } from '../../core/session.js';
 import { channelMediaOf, type ChannelMedia, type MediaLeg } from '../../media/channel-media.js';
 import type { MediaEngine } from '../../media/media-engine.js';
 import type { MediaPort } from '../../media/media-port.js';
-import { channelTone, type ToneKind } from '../../media/tones.js';
+import { channelTone, repeatingTone, type ToneKind } from '../../media/tones.js';
 import type { TdmPort, TdmPortOptions } from '../../media/tdm-port.js';
 import type { HookOperation, TdmCard, TdmChannel, TdmEvent } from '../../tdm/index.js';
 import type { PortConfig } from './tdm-config.js';
@@ -111,6 +111,17 @@ export abstract class TdmLine {
       variable: (n) => (n === 'tone_country' && country !== '' ? country : undefined),
       global: (n) => this.host.core.getGlobal(n),
     });
+  }
+
+  /** The tone of `kind` made to sound until its player is stopped (dial, busy, reorder). */
+  protected repeatingTone(kind: ToneKind): string | undefined {
+    const t = this.tone(kind);
+    if (t === undefined) return undefined;
+    try {
+      return repeatingTone(t);
+    } catch {
+      return t; // a bad tone string: the player reports it as before
+    }
   }
 
   /** Options of a call's TDM port: the engine's echo canceller, if configured. */
