@@ -25,6 +25,7 @@ import { portaudioOf } from '../../src/endpoints/portaudio/mod-portaudio.js';
 import { startSipMediaCore, type SipMediaCore } from '../../test/sip/media/sip-media-fixture.js';
 import { freeSipPort } from '../../test/sip/endpoint/sip-fixture.js';
 import { loadRig } from '../support/rig.js';
+import { goertzelAmplitude, toDb, zeroCrossingFrequency } from '../support/signal.js';
 import { sleep } from './sound-capture.js';
 import { setupSoundLoopback, type SoundLoopback } from './sound-loopback.js';
 
@@ -146,37 +147,6 @@ async function stopPhone(): Promise<void> {
   clearTimeout(timer);
 }
 
-function goertzelDbfs(s: Int16Array, freq: number, r: number): number {
-  const w = (2 * Math.PI * freq) / r;
-  const coeff = 2 * Math.cos(w);
-  let q1 = 0;
-  let q2 = 0;
-  for (const x of s) {
-    const q0 = coeff * q1 - q2 + x;
-    q2 = q1;
-    q1 = q0;
-  }
-  const amp = (2 * Math.sqrt(Math.max(0, q1 * q1 + q2 * q2 - coeff * q1 * q2))) / s.length;
-  return 20 * Math.log10(Math.max(amp, 1e-9) / 32768);
-}
-
-function zeroCrossingHz(s: Int16Array, r: number): number {
-  let first = -1;
-  let last = -1;
-  let n = 0;
-  for (let i = 1; i < s.length; i++) {
-    const a = s[i - 1] ?? 0;
-    const b = s[i] ?? 0;
-    if (a < 0 && b >= 0) {
-      const t = i - 1 + -a / (b - a);
-      if (first < 0) first = t;
-      last = t;
-      n++;
-    }
-  }
-  return n < 2 ? 0 : ((n - 1) * r) / (last - first);
-}
-
 async function run(): Promise<void> {
   let names: { input: string; output: string };
   if (rig?.sound) {
@@ -282,13 +252,13 @@ async function run(): Promise<void> {
   const db: number[] = [];
   for (let i = 0; i + frame <= block.length; i += frame) {
     const f = block.subarray(i, i + frame);
-    hz.push(zeroCrossingHz(f, heard.rate));
-    db.push(goertzelDbfs(f, 1000, heard.rate));
+    hz.push(zeroCrossingFrequency(f, heard.rate));
+    db.push(toDb(goertzelAmplitude(f, 1000, heard.rate)));
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   found.heardHz = median(hz);
   found.heardDbfs = median(db);
-  found.sentDbfs = goertzelDbfs(sent.samples.subarray(sent.rate, sent.rate * 3), 1000, sent.rate);
+  found.sentDbfs = toDb(goertzelAmplitude(sent.samples.subarray(sent.rate, sent.rate * 3), 1000, sent.rate));
 }
 
 try {

@@ -72,26 +72,10 @@ export function zeroCrossingFrequency(s: Int16Array, rate: number): number {
 
 /**
  * Where `reference` starts inside `recording`: the lag with the highest normalised
- * cross-correlation, and that correlation (1 = an exact scaled copy).
+ * cross-correlation, and that correlation (1 = an exact scaled copy). The product's own
+ * measurement (`pa looptest`) uses the same function.
  */
-export function findDelay(recording: Int16Array, reference: Int16Array): { lag: number; score: number } {
-  let refEnergy = 0;
-  for (const x of reference) refEnergy += x * x;
-  let best = { lag: -1, score: 0 };
-  const n = reference.length;
-  for (let lag = 0; lag + n <= recording.length; lag++) {
-    let dot = 0;
-    let energy = 0;
-    for (let i = 0; i < n; i++) {
-      const y = recording[lag + i] ?? 0;
-      dot += y * (reference[i] ?? 0);
-      energy += y * y;
-    }
-    const score = energy > 0 ? dot / Math.sqrt(energy * refEnergy) : 0;
-    if (score > best.score) best = { lag, score };
-  }
-  return best;
-}
+export { locate as findDelay } from '../../src/sound/loop-latency.js';
 
 /**
  * Speech-like test signal: Gaussian noise through resonators at 500, 1500 and 2500 Hz with a 4 Hz
