@@ -8,6 +8,17 @@ namespace tsw::media {
 Bridge::Bridge(std::shared_ptr<Port> a, std::shared_ptr<Port> b)
     : a_(std::move(a)), b_(std::move(b)) {
   Fit();
+  Mark();
+}
+
+Bridge::~Bridge() {
+  a_->peer_takes_digit_events = false;
+  b_->peer_takes_digit_events = false;
+}
+
+void Bridge::Mark() {
+  a_->peer_takes_digit_events = !b_->SendsDtmfInband();
+  b_->peer_takes_digit_events = !a_->SendsDtmfInband();
 }
 
 void Bridge::Fit() {
@@ -48,6 +59,7 @@ void Bridge::Relay(Port& from, Port& to) {
 void Bridge::Run(EventList& events) {
   // An RTP port may have changed codec, and with it rate, since the last frame.
   if (a_->rate() != a_rate_ || b_->rate() != b_rate_) Fit();
+  Mark();
   // Digits first: a port that heard a digit start while polling (a TDM port's queue holds frames
   // that carry the tone's onset) has its peer start the event before this frame is carried, so a
   // peer that sends RFC 4733 leaves the tone out of this frame's audio. Digits an RTP port hears in

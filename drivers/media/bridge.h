@@ -16,6 +16,9 @@ namespace tsw::media {
 class Bridge {
  public:
   Bridge(std::shared_ptr<Port> a, std::shared_ptr<Port> b);
+  ~Bridge();
+  Bridge(const Bridge&) = delete;
+  Bridge& operator=(const Bridge&) = delete;
 
   // Moves one frame each way.
   void Run(EventList& events);
@@ -28,6 +31,8 @@ class Bridge {
   void Carry(Port& from, Port& to, Resampler* resampler, EventList& events);
   // (Re)makes the resamplers and buffers for the ports' current rates.
   void Fit();
+  // Tells each port whether its peer takes heard in-band digits as events.
+  void Mark();
   // Passes the digits `from` heard to `to`. A digit heard in the audio is not passed to a port
   // that sends in-band: the audio already carries it, and a second tone would double it.
   static void Relay(Port& from, Port& to);

@@ -68,6 +68,9 @@ class Port {
   int64_t next_due_ns = 0;
   bool due = false;
   bool bridged = false;
+  // Set by the bridge: the peer takes digits this port hears in its audio as events (it does not
+  // send DTMF in-band), so the tone is to be kept out of the audio this port gives it.
+  bool peer_takes_digit_events = false;
   // Digits heard while bridged, drained by the bridge each frame.
   std::vector<DigitNote> heard;
 

@@ -1,5 +1,6 @@
 #include "tdm-port.h"
 
+#include <algorithm>
 #include <cstring>
 #include <exception>
 #include <string>
@@ -12,6 +13,11 @@ namespace {
 constexpr int kTdmRate = 8000;
 constexpr int kTdmPtime = 20;
 constexpr size_t kTdmFrame = kTdmRate * kTdmPtime / 1000;
+// The detector confirms a digit in the frame its onset is in or in one of the next two.
+constexpr size_t kOnsetFrames = 2;
+// Frames held after the queue while relay is active, so that the kOnsetFrames before the
+// confirming frame have not yet left when the digit is confirmed.
+constexpr size_t kHoldFrames = kOnsetFrames;
 
 }  // namespace
 
@@ -107,9 +113,11 @@ void TdmPort::Poll(int64_t /*now_ns*/, EventList& events) {
       }
       echo_->Clean(buf, kTdmFrame);
     }
+    blank_frame_ = false;
     Detect(buf, events);
     Supervise(buf, events);
     std::vector<int16_t> frame(buf, buf + kTdmFrame);
+    if (blank_frame_ || digit_open_) std::fill(frame.begin(), frame.end(), 0);
     rx_.push_back(std::move(frame));
     while (rx_.size() > static_cast<size_t>(config_.max_queue)) {
       rx_.pop_front();
@@ -119,6 +127,30 @@ void TdmPort::Poll(int64_t /*now_ns*/, EventList& events) {
 }
 
 bool TdmPort::ReadFrame(int16_t* out, EventList& /*events*/) {
+  if (Holding()) {
+    std::vector<int16_t> frame;
+    if (!TakeQueued(&frame)) frame.assign(kTdmFrame, 0);
+    held_.push_back(std::move(frame));
+    if (held_.size() <= kHoldFrames) return false;  // filling the delay line
+    std::memcpy(out, held_.front().data(), kTdmFrame * sizeof(int16_t));
+    held_.pop_front();
+    return true;
+  }
+  if (!held_.empty()) {
+    // Relay has just stopped: what was held goes out first.
+    while (!held_.empty()) {
+      rx_.push_front(std::move(held_.back()));
+      held_.pop_back();
+    }
+    digit_open_ = false;
+  }
+  std::vector<int16_t> frame;
+  if (!TakeQueued(&frame)) return false;
+  std::memcpy(out, frame.data(), kTdmFrame * sizeof(int16_t));
+  return true;
+}
+
+bool TdmPort::TakeQueued(std::vector<int16_t>* frame) {
   if (rx_.empty()) {
     counters_.rx_inserted.fetch_add(1, std::memory_order_relaxed);
     rx_low_ = 0;
@@ -134,9 +166,19 @@ bool TdmPort::ReadFrame(int16_t* out, EventList& /*events*/) {
     rx_low_ = SIZE_MAX;
     rx_left_ = config_.window;
   }
-  std::memcpy(out, rx_.front().data(), kTdmFrame * sizeof(int16_t));
+  *frame = std::move(rx_.front());
   rx_.pop_front();
   return true;
+}
+
+void TdmPort::BlankOnset() {
+  size_t left = kOnsetFrames;
+  for (auto it = rx_.rbegin(); it != rx_.rend() && left > 0; ++it, --left) {
+    std::fill(it->begin(), it->end(), 0);
+  }
+  for (auto it = held_.rbegin(); it != held_.rend() && left > 0; ++it, --left) {
+    std::fill(it->begin(), it->end(), 0);
+  }
 }
 
 void TdmPort::WriteFrame(const int16_t* in, EventList& events) {
@@ -178,6 +220,8 @@ void TdmPort::Idle(EventList& events) {
   // Not bridged: what arrives is dropped in ReadFrame's place, and the line gets silence so that
   // the card's transmit side keeps its timing.
   if (!rx_.empty()) rx_.pop_front();
+  held_.clear();
+  digit_open_ = false;
   WriteFrame(nullptr, events);
 }
 
@@ -193,8 +237,16 @@ void TdmPort::Detect(const int16_t* frame, EventList& events) {
   if (!dtmf_rx_) return;
   notes_.clear();
   dtmf_rx_->Process(frame, kTdmFrame, &notes_);
+  const bool holding = Holding();
+  if (!holding) digit_open_ = false;
   for (const DigitNote& note : notes_) {
     if (bridged) heard.push_back(note);
+    if (holding) {
+      // The peer sends this digit as events: its tone, onset and tail included, leaves the audio.
+      blank_frame_ = true;
+      digit_open_ = note.start;
+      if (note.start) BlankOnset();
+    }
     if (note.start) continue;
     events.push_back({"dtmf", id(), std::string(1, note.digit), note.duration_ms});
     counters_.digits.fetch_add(1, std::memory_order_relaxed);

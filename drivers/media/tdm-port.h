@@ -22,6 +22,15 @@
 // digits a peer relays to the port (RFC 4733 events an RTP peer received) are played onto the line
 // as Q.23 tones in place of the audio; the detector ignores them and their echo meanwhile.
 //
+// The detector confirms a digit 35-56 ms after its onset (the end of the 20 ms frame in which it
+// confirms; measured over all 16 digits, every onset phase, -10 and -20 dBm0), by which time the
+// onset would have reached the peer. So while relay is active toward a peer that takes digits as
+// events (Port::peer_takes_digit_events), the received audio passes a delay line of
+// kHoldFrames frames (40 ms) after the queue. When a digit starts, the frame that confirmed it
+// and the kOnsetFrames before it (still in the queue or the delay line: the onset is never
+// further back) become silence, and so does every frame until the digit ends. Without relay
+// toward such a peer nothing is held and the audio is untouched.
+//
 // Line supervision, each optional, on the received blocks (after the echo canceller):
 //   - call-progress tones by cadence (tone-detector.h): "tone" with the profile's name
 //   - a steady tone such as dial tone (line-detectors.h): "tone" with its name
@@ -102,11 +111,21 @@ class TdmPort : public Port {
   static void OnFskMessage(void* user, const uint8_t* msg, int len);
   void Detect(const int16_t* frame, EventList& events);
   void Supervise(const int16_t* frame, EventList& events);
+  // Whether received audio goes through the delay line (see above).
+  bool Holding() const { return dtmf_rx_ != nullptr && bridged && peer_takes_digit_events; }
+  // Moves the oldest queued frame into `frame`, keeping the queue shallow; false when empty.
+  bool TakeQueued(std::vector<int16_t>* frame);
+  // Silences the kOnsetFrames frames received before the current one.
+  void BlankOnset();
   const int16_t* FskFrame(const int16_t* frame);
 
   std::shared_ptr<tdm::TdmChannel> channel_;
   TdmPortConfig config_;
   std::deque<std::vector<int16_t>> rx_;
+  // The delay line while Holding(): frames taken from rx_, oldest first.
+  std::deque<std::vector<int16_t>> held_;
+  bool digit_open_ = false;   // a relayed digit is sounding: received frames are silenced
+  bool blank_frame_ = false;  // the frame being received is silenced
   int ahead_ = 0;
   // Lowest depth seen in the current window, each way, and frames left in the window.
   size_t rx_low_ = SIZE_MAX;
