@@ -167,7 +167,9 @@ export abstract class SoundInputBase extends SoundStreamBase implements SoundInp
     this.#assembler = new FrameAssembler(options.frameSamples);
   }
 
+  /** The next whole frame, or null. A lost or closed input delivers nothing, not even stale frames. */
   read(): Int16Array | null {
+    if (this.state !== 'open') return null;
     const frame = this.ring.shift();
     if (frame) this.framesOut++;
     return frame;
