@@ -17,13 +17,14 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogLevel } from '../../src/core/log.js';
 import { portaudioOf } from '../../src/endpoints/portaudio/mod-portaudio.js';
 import { startSipMediaCore, type SipMediaCore } from '../../test/sip/media/sip-media-fixture.js';
 import { freeSipPort } from '../../test/sip/endpoint/sip-fixture.js';
+import { readWavChannel0 } from '../../test/sip/media/baresip-phone.js';
 import { loadRig } from '../support/rig.js';
 import { goertzelAmplitude, toDb, zeroCrossingFrequency } from '../support/signal.js';
 import { sleep } from './sound-capture.js';
@@ -72,30 +73,6 @@ async function until(cond: () => boolean, ms: number): Promise<boolean> {
     await sleep(50);
   }
   return true;
-}
-
-function readWavChannel0(file: string): { rate: number; samples: Int16Array } {
-  const buf = readFileSync(file);
-  let pos = 12;
-  let r = 0;
-  let channels = 1;
-  while (pos + 8 <= buf.length) {
-    const id = buf.toString('ascii', pos, pos + 4);
-    const size = buf.readUInt32LE(pos + 4);
-    if (id === 'fmt ') {
-      channels = buf.readUInt16LE(pos + 10);
-      r = buf.readUInt32LE(pos + 12);
-    }
-    if (id === 'data') {
-      const bytes = Math.min(size === 0 ? Infinity : size, buf.length - pos - 8);
-      const frames = Math.floor(bytes / (2 * channels));
-      const samples = new Int16Array(frames);
-      for (let i = 0; i < frames; i++) samples[i] = buf.readInt16LE(pos + 8 + 2 * channels * i);
-      return { rate: r, samples };
-    }
-    pos += 8 + size + (size & 1);
-  }
-  throw new Error(`${file} has no data chunk`);
 }
 
 async function startPhone(sipPort: number): Promise<string> {

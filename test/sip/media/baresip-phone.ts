@@ -142,10 +142,9 @@ export async function stopPhone(p: Phone): Promise<void> {
 }
 
 /** The first channel of the decoded-audio dump a phone wrote, and its sample rate. */
-export function decodedDump(p: Phone): { rate: number; samples: Int16Array } {
-  const name = readdirSync(p.dir).find((f) => f.startsWith('dump-') && f.endsWith('-dec.wav'));
-  assert.ok(name, `${p.user} wrote no decoded dump; files: ${readdirSync(p.dir).join(', ')}`);
-  const buf = readFileSync(join(p.dir, name));
+/** Channel 0 of a 16-bit PCM WAV file, with its rate. */
+export function readWavChannel0(file: string): { rate: number; samples: Int16Array } {
+  const buf = readFileSync(file);
   let pos = 12;
   let rate = 0;
   let channels = 1;
@@ -166,7 +165,13 @@ export function decodedDump(p: Phone): { rate: number; samples: Int16Array } {
     }
     pos += 8 + size + (size & 1);
   }
-  assert.fail(`${name} has no data chunk`);
+  assert.fail(`${file} has no data chunk`);
+}
+
+export function decodedDump(p: Phone): { rate: number; samples: Int16Array } {
+  const name = readdirSync(p.dir).find((f) => f.startsWith('dump-') && f.endsWith('-dec.wav'));
+  assert.ok(name, `${p.user} wrote no decoded dump; files: ${readdirSync(p.dir).join(', ')}`);
+  return readWavChannel0(join(p.dir, name));
 }
 
 /** Frequency of the middle second of a dump (skipping the start, where the call was set up). */
